@@ -1,0 +1,111 @@
+/** Normalized event types, as in anymail. */
+export type EventType =
+  | "queued"
+  | "sent"
+  | "rejected"
+  | "failed"
+  | "bounced"
+  | "deferred"
+  | "delivered"
+  | "autoresponded"
+  | "opened"
+  | "clicked"
+  | "complained"
+  | "unsubscribed"
+  | "subscribed"
+  | "inbound"
+  | "unknown";
+
+/** Why a message was rejected or bounced, normalized. */
+export type RejectReason =
+  | "invalid"
+  | "bounced"
+  | "timed_out"
+  | "blocked"
+  | "spam"
+  | "unsubscribed"
+  | "other";
+
+/**
+ * A normalized status-tracking event.
+ *
+ * @example
+ * ```ts
+ * onTracking: async (event: TrackingEvent) => {
+ *   if (event.eventType === "bounced") await suppress(event.recipient, event.rejectReason);
+ * };
+ * ```
+ */
+export interface TrackingEvent {
+  eventType: Exclude<EventType, "inbound">;
+  timestamp: Date;
+  /** The delivery id (stable across the ESP's retries); use it to de-duplicate. */
+  eventId?: string;
+  messageId?: string;
+  /** addr-spec. Some ESPs (Resend) don't say which recipient: then the first `to`. */
+  recipient?: string;
+  rejectReason?: RejectReason;
+  description?: string;
+  mtaResponse?: string;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  clickUrl?: string;
+  userAgent?: string;
+  /** The provider's raw parsed payload. */
+  espEvent: unknown;
+}
+
+/** A file in an inbound message; inline parts included. */
+export interface InboundAttachment {
+  filename?: string;
+  contentType: string;
+  content: Uint8Array;
+  contentId?: string;
+  inline: boolean;
+}
+
+/**
+ * A received email, parsed.
+ *
+ * @example
+ * ```ts
+ * const replyText = event.message.text ?? "";
+ * ```
+ */
+export interface InboundMessage {
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  date?: Date;
+  text?: string;
+  html?: string;
+  /** In message order, repeats kept. */
+  headers: { name: string; value: string }[];
+  attachments: InboundAttachment[];
+  envelopeSender?: string;
+  envelopeRecipient?: string;
+  spamDetected?: boolean;
+  spamScore?: number;
+  /** The original RFC 822 bytes when the provider offered them. */
+  raw?: Uint8Array;
+}
+
+/**
+ * A normalized inbound-email event.
+ *
+ * @example
+ * ```ts
+ * onInbound: async ({ message }: InboundEvent) => tickets.reply(message.from, message.text);
+ * ```
+ */
+export interface InboundEvent {
+  eventType: "inbound";
+  timestamp: Date;
+  eventId?: string;
+  message: InboundMessage;
+  espEvent: unknown;
+}
+
+/** Any normalized webhook event. */
+export type AnymailEvent = TrackingEvent | InboundEvent;

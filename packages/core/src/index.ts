@@ -1,0 +1,63 @@
+/**
+ * @anymail/core: the provider-neutral message, errors, retries and provider contract.
+ *
+ * @example
+ * ```ts
+ * import { createMailer } from "@anymail/core";
+ * import { resend } from "@anymail/resend";
+ *
+ * const mailer = createMailer({ provider: resend(), defaults: { from: "Shop <shop@example.com>" } });
+ * const result = await mailer.send({ to: "ana@example.org", subject: "Hi", text: "Hello" });
+ * ```
+ * @module
+ */
+export {
+  AnymailAPIError,
+  AnymailCancelSend,
+  AnymailConfigurationError,
+  AnymailError,
+  AnymailImproperlyInstalled,
+  AnymailInvalidAddress,
+  AnymailInvalidWebhookPayload,
+  AnymailRecipientsRefused,
+  AnymailSerializationError,
+  AnymailUnsupportedFeature,
+  AnymailWebhookValidationFailure,
+  isAnymailError,
+} from "./errors.js";
+export type {
+  AnymailAPIErrorOptions,
+  AnymailErrorByCode,
+  AnymailErrorCode,
+  AnymailErrorOptions,
+  APIFailureKind,
+  EspResponse,
+} from "./errors.js";
+export type { AddressList, Attachment, EmailMessage, MetadataValue } from "./message.js";
+export type { EmailAddress, NormalizedAttachment, PreparedMessage } from "./prepared.js";
+export type { RecipientStatus, SendResult, SendStatus } from "./result.js";
+export type {
+  FeatureQuirk,
+  FeatureSupport,
+  Logger,
+  LogRecord,
+  Provider,
+  SendContext,
+  StandardFeature,
+} from "./provider.js";
+export type {
+  AnymailEvent,
+  EventType,
+  InboundAttachment,
+  InboundEvent,
+  InboundMessage,
+  RejectReason,
+  TrackingEvent,
+} from "./events.js";
+export type {
+  ParsedWebhook,
+  RawWebhookRequest,
+  VerifiedWebhook,
+  WebhookKind,
+  WebhookProvider,
+} from "./webhook-provider.js";

@@ -1,0 +1,76 @@
+/** One or more addresses: a string may itself hold a comma-separated list. */
+export type AddressList = string | readonly string[];
+
+/** A metadata value echoed back in tracking events. */
+export type MetadataValue = string | number | boolean | null;
+
+/**
+ * A file attached to a message. A string `content` is text sent as UTF-8.
+ *
+ * @example
+ * ```ts
+ * const invoice: Attachment = { filename: "invoice.pdf", content: pdfBytes };
+ * ```
+ */
+export interface Attachment {
+  /** File name shown to the recipient; also the source of the content type. */
+  filename?: string;
+  /** The bytes, or text (sent as UTF-8). */
+  content: Uint8Array | string;
+  /** MIME type; defaults from the filename, else `application/octet-stream`. */
+  contentType?: string;
+  /** Content-ID (without `<>`) for `cid:` references in html; makes the attachment inline. */
+  contentId?: string;
+  /** Inline rather than a regular attachment. Needs a `contentId` to be referenced. */
+  inline?: boolean;
+}
+
+/**
+ * The provider-neutral message. `undefined` means unset; empty values (`{}`, `[]`,
+ * `false`) count as set.
+ *
+ * @example
+ * ```ts
+ * const message: EmailMessage = {
+ *   from: "Shop <shop@example.com>",
+ *   to: ["Ana <ana@example.org>", "bob@example.org"],
+ *   subject: "Your order",
+ *   text: "Thanks!",
+ *   tags: ["order"],
+ *   metadata: { orderId: 4411 },
+ * };
+ * ```
+ */
+export interface EmailMessage {
+  /** Exactly one RFC 5322 mailbox, `Name <a@b.example>`. */
+  from?: string;
+  to?: AddressList;
+  cc?: AddressList;
+  bcc?: AddressList;
+  replyTo?: AddressList;
+  subject?: string;
+  text?: string;
+  html?: string;
+  attachments?: readonly Attachment[];
+  /** Custom headers. A number becomes its string; any other non-string is an error. */
+  headers?: Readonly<Record<string, string | number>>;
+  tags?: readonly string[];
+  metadata?: Readonly<Record<string, MetadataValue>>;
+  /** A Date becomes ISO 8601 with offset; a string passes through unchanged. */
+  sendAt?: Date | string;
+  trackClicks?: boolean;
+  trackOpens?: boolean;
+  templateId?: string;
+  /** Per-recipient template data, keyed by addr-spec. */
+  mergeData?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  mergeGlobalData?: Readonly<Record<string, unknown>>;
+  /** Per-recipient metadata, keyed by addr-spec; forces a batch send. */
+  mergeMetadata?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Per-recipient headers, keyed by addr-spec; forces a batch send. */
+  mergeHeaders?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  envelopeSender?: string;
+  /** Reused by every retry of this send; generated when absent. */
+  idempotencyKey?: string;
+  /** Merged into the provider's request last (deep merge). */
+  espExtra?: Readonly<Record<string, unknown>>;
+}

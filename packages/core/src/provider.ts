@@ -1,0 +1,117 @@
+import type { PreparedMessage } from "./prepared.js";
+import type { SendResult } from "./result.js";
+
+/** Message fields a provider may declare unsupported outright. */
+export type StandardFeature =
+  | "envelopeSender"
+  | "trackClicks"
+  | "trackOpens"
+  | "templateId"
+  | "mergeData"
+  | "mergeGlobalData"
+  | "mergeMetadata"
+  | "mergeHeaders"
+  | "metadata"
+  | "tags"
+  | "sendAt"
+  | "attachments"
+  | "replyTo"
+  | "headers"
+  | "cc"
+  | "bcc";
+
+/**
+ * A message-dependent limitation: `when` returns true when the message hits it.
+ *
+ * @example
+ * ```ts
+ * const noBatchAttachments: FeatureQuirk = {
+ *   feature: "attachments in a batch send",
+ *   when: (m) => m.isBatch && m.attachments.length > 0,
+ * };
+ * ```
+ */
+export interface FeatureQuirk {
+  /** Names the feature in the error: "<Provider> does not support <feature>". */
+  feature: string;
+  /** One line for docs tables. */
+  description?: string;
+  when(message: PreparedMessage): boolean;
+  /** Returns the feature text for this message (e.g. naming the attachment), else `feature`. */
+  describe?(message: PreparedMessage): string;
+}
+
+/**
+ * The declarative support table of a provider: standard fields it lacks, plus quirks.
+ * Core checks it before any HTTP call.
+ *
+ * @example
+ * ```ts
+ * const features: FeatureSupport = { unsupported: ["trackOpens"], quirks: [] };
+ * ```
+ */
+export interface FeatureSupport {
+  readonly unsupported: readonly StandardFeature[];
+  readonly quirks: readonly FeatureQuirk[];
+}
+
+/** A log record; secrets are already redacted. */
+export interface LogRecord {
+  level: "debug" | "info" | "warn" | "error";
+  message: string;
+  provider?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * Receives request/response records. Secrets are redacted before a record is built.
+ *
+ * @example
+ * ```ts
+ * createMailer({ provider, logger: (r) => console.debug(r.message, r) });
+ * ```
+ */
+export type Logger = (record: LogRecord) => void;
+
+/**
+ * Per-attempt context core passes to `Provider.send`.
+ *
+ * @example
+ * ```ts
+ * await request(url, { signal: context.signal, headers: { "Idempotency-Key": context.idempotencyKey } });
+ * ```
+ */
+export interface SendContext {
+  /** Same for every attempt of one send. */
+  readonly idempotencyKey: string;
+  /** Aborts when the send's total deadline passes. */
+  readonly signal: AbortSignal;
+  /** Epoch milliseconds when the whole send must be finished. */
+  readonly deadline: number;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly logger?: Logger;
+}
+
+/**
+ * An email service provider. Implementations only map and send; validation, defaults,
+ * unsupported-feature checks, retries and idempotency keys are done by core.
+ *
+ * @example
+ * ```ts
+ * const provider: Provider = {
+ *   name: "Example",
+ *   features: { unsupported: ["templateId"], quirks: [] },
+ *   async send(message, context) { return { status: new Set(["sent"]), recipients: {} }; },
+ * };
+ * ```
+ */
+export interface Provider {
+  /** Human name used in errors: "Resend". */
+  readonly name: string;
+  readonly features: FeatureSupport;
+  /** Send one prepared message; throw AnymailAPIError (with `retryable`) on failure. */
+  send(message: PreparedMessage, context: SendContext): Promise<SendResult>;
+  /** Release pooled connections. */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: ["src/index.ts", "src/express.ts", "src/fastify.ts", "src/next.ts"],
+  format: ["esm", "cjs"],
+  dts: true,
+  clean: true,
+  target: "node20",
+  splitting: true,
+  treeshake: true,
+});
