@@ -70,7 +70,7 @@ export function isAnymailError<C extends AnymailErrorCode>(
 export function isAnymailError(error: unknown, code?: AnymailErrorCode): boolean {
   if (typeof error !== "object" || error === null) return false;
   if (!(BRAND in error)) return false;
-  return code === undefined || (error as AnymailError).code === code;
+  return code === undefined || (error as unknown as AnymailError).code === code;
 }
 
 /** The kind of failure behind an {@link AnymailAPIError}. */

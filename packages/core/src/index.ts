@@ -61,3 +61,23 @@ export type {
   WebhookKind,
   WebhookProvider,
 } from "./webhook-provider.js";
+
+export { formatAddress, parseAddress, parseAddressList } from "./address.js";
+export { inlineImage, normalizeAttachment } from "./attachments.js";
+export type { InlineImageOptions } from "./attachments.js";
+export { combineDefaults } from "./defaults.js";
+export { isBatchMessage, prepareMessage } from "./prepare.js";
+export { checkFeatures, isFeatureSet, STANDARD_FEATURE_ORDER } from "./features.js";
+export type { CheckFeaturesOptions } from "./features.js";
+export { backoffDelay, isRetryableStatus, resolveRetryOptions, withRetries } from "./retry.js";
+export type { AttemptContext, ResolvedRetryOptions, RetryOptions, RetryWait } from "./retry.js";
+export { createMailer } from "./mailer.js";
+export type {
+  Mailer,
+  MailerHooks,
+  MailerOptions,
+  PreSendContext,
+  SendManyOptions,
+  SendManyOutcome,
+} from "./mailer.js";
+export { REDACTED, redactSecrets, redactText } from "./redact.js";

@@ -1,0 +1,157 @@
+import emailAddresses from "email-addresses";
+import { AnymailInvalidAddress } from "./errors.js";
+import { CR_OR_LF, isAscii } from "./internal/text.js";
+import type { AddressList } from "./message.js";
+import type { EmailAddress } from "./prepared.js";
+
+/** Display names holding any of these are quoted (RFC 5322 specials, as in anymail). */
+const NAME_NEEDS_QUOTES = /[()<>@,:;."[\]\\]/;
+/** RFC 5322 dot-atom, widened by RFC 6532 to allow non-ASCII characters. */
+const DOT_ATOM =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\u0080-\u{10ffff}]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\u0080-\u{10ffff}]+)*$/u;
+
+/**
+ * Parses one address field that may hold several comma-separated mailboxes.
+ * A string array is parsed item by item; an empty array yields no addresses.
+ * Groups (`team: a@x.example, b@x.example;`) are rejected: no provider API sends them.
+ *
+ * @param input - a string (possibly a comma-separated list) or an array of strings
+ * @param field - the message field, used in error messages (`to`, `replyTo`, ...)
+ * @throws AnymailInvalidAddress naming the field and the text
+ * @example
+ * ```ts
+ * const [who] = parseAddressList('"Dr. Who" <who@example.com>, bob@example.org', "to");
+ * who.address; // '"Dr. Who" <who@example.com>'
+ * ```
+ */
+export function parseAddressList(input: AddressList, field: string): EmailAddress[] {
+  if (typeof input === "string") return parseOneString(input, field);
+  if (!Array.isArray(input)) {
+    throw new AnymailInvalidAddress(
+      `Invalid email address in \`${field}\`: expected a string or an array of strings`,
+      { field, input: String(input) },
+    );
+  }
+  return input.flatMap((item: unknown) => {
+    if (typeof item !== "string") {
+      throw new AnymailInvalidAddress(
+        `Invalid email address in \`${field}\`: expected a string, got ${typeof item}`,
+        { field, input: String(item) },
+      );
+    }
+    return parseOneString(item, field);
+  });
+}
+
+/**
+ * Parses exactly one mailbox, e.g. a `from` or `envelopeSender`.
+ *
+ * @throws AnymailInvalidAddress when the text holds no address, several, or a bad one
+ * @example
+ * ```ts
+ * parseAddress("Shop <shop@example.com>", "from").addrSpec; // "shop@example.com"
+ * ```
+ */
+export function parseAddress(input: string, field: string): EmailAddress {
+  const addresses = parseAddressList(input, field);
+  if (addresses.length !== 1) {
+    throw new AnymailInvalidAddress(
+      `Invalid email address in \`${field}\`: expected exactly one address, found ${addresses.length} in ${JSON.stringify(input)}`,
+      { field, input },
+    );
+  }
+  return addresses[0]!;
+}
+
+/**
+ * Formats a mailbox for a header, as anymail does: the display name quoted only when it
+ * holds a special character, the local part quoted only when it isn't a dot-atom.
+ *
+ * @example
+ * ```ts
+ * formatAddress("Dr. Who", "who", "example.com"); // '"Dr. Who" <who@example.com>'
+ * ```
+ */
+export function formatAddress(displayName: string, username: string, domain: string): string {
+  const addrSpec = `${formatLocalPart(username)}@${domain}`;
+  if (displayName === "") return addrSpec;
+  const name = NAME_NEEDS_QUOTES.test(displayName) ? quote(displayName) : displayName;
+  return `${name} <${addrSpec}>`;
+}
+
+function formatLocalPart(username: string): string {
+  return DOT_ATOM.test(username) ? username : quote(username);
+}
+
+function quote(text: string): string {
+  return `"${text.replace(/[\\"]/g, "\\$&")}"`;
+}
+
+function parseOneString(input: string, field: string): EmailAddress[] {
+  if (CR_OR_LF.test(input)) throw invalid(field, input, "contains a line break (CR or LF)");
+  if (input.trim() === "") throw invalid(field, input, "is empty");
+  const parsed = emailAddresses({ input, rfc6532: true, startAt: "address-list" });
+  if (parsed === null) {
+    const hint = input.includes(",") ? " (maybe missing quotes around a display-name?)" : "";
+    throw invalid(field, input, diagnose(input) + hint);
+  }
+  return parsed.addresses.map((entry) => {
+    if (entry.type === "group") {
+      throw invalid(field, input, `is a group ("${entry.name}: ...;"), which can't be sent`);
+    }
+    return toEmailAddress(entry.name ?? "", entry.local, entry.domain, field, input);
+  });
+}
+
+function toEmailAddress(
+  displayName: string,
+  username: string,
+  rawDomain: string,
+  field: string,
+  input: string,
+): EmailAddress {
+  const domain = encodeDomain(rawDomain, field, input);
+  return {
+    displayName,
+    username,
+    domain,
+    addrSpec: `${formatLocalPart(username)}@${domain}`,
+    address: formatAddress(displayName, username, domain),
+    usesEai: !isAscii(username),
+  };
+}
+
+/** IDNA through WHATWG URL: the same UTS-46 processing on every runtime, no punycode copy. */
+function encodeDomain(domain: string, field: string, input: string): string {
+  if (isAscii(domain)) return domain;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${domain}`).hostname;
+  } catch (cause) {
+    throw invalid(field, input, `has a domain that cannot be IDNA-encoded (${domain})`, cause);
+  }
+  if (!isAscii(hostname) || hostname === "") {
+    throw invalid(field, input, `has a domain that cannot be IDNA-encoded (${domain})`);
+  }
+  return hostname;
+}
+
+/** The parser only says "no"; name the most likely reason so the error is actionable. */
+function diagnose(input: string): string {
+  const unescapedQuotes = input.replace(/\\./g, "").split('"').length - 1;
+  if (unescapedQuotes % 2 === 1) return "has unbalanced quotes";
+  if ((input.match(/</g) ?? []).length !== (input.match(/>/g) ?? []).length) {
+    return "has unbalanced angle brackets";
+  }
+  if (!input.includes("@")) return "is missing the @ (and domain)";
+  if (/@\s*(>|,|$)/.test(input)) return "is missing the domain after @";
+  if (/(^|<|,)\s*@/.test(input)) return "is missing the local part before @";
+  return "is not a valid address";
+}
+
+function invalid(field: string, input: string, reason: string, cause?: unknown) {
+  return new AnymailInvalidAddress(
+    `Invalid email address in \`${field}\`: ${JSON.stringify(input)} ${reason}`,
+    { field, input, cause },
+  );
+}

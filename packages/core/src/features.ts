@@ -1,0 +1,88 @@
+import { AnymailUnsupportedFeature } from "./errors.js";
+import { isBatchMessage } from "./prepare.js";
+import type { PreparedMessage } from "./prepared.js";
+import type { Provider, StandardFeature } from "./provider.js";
+
+/**
+ * Standard fields in anymail's attribute-processing order, which decides which error a
+ * message with several unsupported fields gets.
+ */
+export const STANDARD_FEATURE_ORDER: readonly StandardFeature[] = [
+  "cc",
+  "bcc",
+  "replyTo",
+  "headers",
+  "attachments",
+  "envelopeSender",
+  "metadata",
+  "sendAt",
+  "tags",
+  "trackClicks",
+  "trackOpens",
+  "templateId",
+  "mergeData",
+  "mergeGlobalData",
+  "mergeHeaders",
+  "mergeMetadata",
+];
+
+/** Options of {@link checkFeatures}. */
+export interface CheckFeaturesOptions {
+  /** Strip unsupported fields and ignore quirks instead of throwing. */
+  ignoreUnsupportedFeatures?: boolean;
+}
+
+/**
+ * Compares a prepared message with a provider's feature table before any HTTP call.
+ * Unsupported standard fields that are set throw first (in anymail's order), then quirks
+ * (in declared order). With `ignoreUnsupportedFeatures`, unsupported fields are removed
+ * and quirks are left for the provider's best effort.
+ *
+ * @throws AnymailUnsupportedFeature `"<Provider> does not support <feature>"`
+ * @example
+ * ```ts
+ * checkFeatures(provider, prepareMessage(message)); // throws when the provider can't send it
+ * const bestEffort = checkFeatures(provider, prepared, { ignoreUnsupportedFeatures: true });
+ * ```
+ */
+export function checkFeatures(
+  provider: Pick<Provider, "name" | "features">,
+  message: PreparedMessage,
+  options: CheckFeaturesOptions = {},
+): PreparedMessage {
+  const ignore = options.ignoreUnsupportedFeatures === true;
+  const unsupported = new Set(provider.features.unsupported);
+  let result = message;
+  for (const feature of STANDARD_FEATURE_ORDER) {
+    if (!unsupported.has(feature) || !isFeatureSet(result, feature)) continue;
+    if (!ignore) throw new AnymailUnsupportedFeature(provider.name, feature);
+    result = withoutFeature(result, feature);
+  }
+  if (ignore) return result;
+  for (const quirk of provider.features.quirks) {
+    if (quirk.when(result)) {
+      throw new AnymailUnsupportedFeature(provider.name, quirk.describe?.(result) ?? quirk.feature);
+    }
+  }
+  return result;
+}
+
+/** Whether a standard field is set; empty lists of recipients/attachments count as unset. */
+export function isFeatureSet(message: PreparedMessage, feature: StandardFeature): boolean {
+  const value = message[feature];
+  return Array.isArray(value) &&
+    (feature === "cc" || feature === "bcc" || feature === "replyTo" || feature === "attachments")
+    ? value.length > 0
+    : value !== undefined;
+}
+
+function withoutFeature(message: PreparedMessage, feature: StandardFeature): PreparedMessage {
+  const copy: Record<string, unknown> = { ...message };
+  if (feature === "cc" || feature === "bcc" || feature === "replyTo" || feature === "attachments") {
+    copy[feature] = [];
+  } else {
+    delete copy[feature];
+  }
+  const stripped = copy as unknown as PreparedMessage;
+  return { ...stripped, isBatch: isBatchMessage(stripped) };
+}

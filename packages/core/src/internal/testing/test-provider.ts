@@ -1,0 +1,146 @@
+import type { PreparedMessage } from "../../prepared.js";
+import type { FeatureSupport, Provider, SendContext } from "../../provider.js";
+import type { SendResult } from "../../result.js";
+
+/** One call that reached the test provider. */
+export interface TestOutboxEntry {
+  message: PreparedMessage;
+  /** What a real provider would send: only the fields that are set, plus `isBatch`. */
+  params: Record<string, unknown>;
+  idempotencyKey: string;
+  attempt: number;
+}
+
+/**
+ * Options of {@link createTestProvider}.
+ *
+ * @example
+ * ```ts
+ * createTestProvider({ name: "Fake", features: { unsupported: ["trackOpens"], quirks: [] } });
+ * ```
+ */
+export interface TestProviderOptions {
+  /** Name used in errors. Default `"Test"`. */
+  name?: string;
+  /** Feature table. Default: supports everything. */
+  features?: FeatureSupport;
+  /**
+   * Scripts the response: return a SendResult, throw (e.g. an AnymailAPIError), or return
+   * `undefined` for the default (every recipient `sent`).
+   */
+  respond?(
+    message: PreparedMessage,
+    context: SendContext,
+  ): SendResult | undefined | Promise<SendResult | undefined>;
+}
+
+/**
+ * The in-memory provider returned by {@link createTestProvider}.
+ *
+ * @example
+ * ```ts
+ * provider.outbox[0]?.params.subject;
+ * ```
+ */
+export interface TestProvider extends Provider {
+  /** Successful sends, in order. */
+  readonly outbox: TestOutboxEntry[];
+  /** Every call, failed attempts included. */
+  readonly calls: TestOutboxEntry[];
+  /** How many times `close()` was called. */
+  readonly closeCount: number;
+  /** Empties `outbox` and `calls`. */
+  reset(): void;
+}
+
+const PARAM_FIELDS = [
+  "subject",
+  "text",
+  "html",
+  "headers",
+  "tags",
+  "metadata",
+  "sendAt",
+  "trackClicks",
+  "trackOpens",
+  "templateId",
+  "mergeData",
+  "mergeGlobalData",
+  "mergeMetadata",
+  "mergeHeaders",
+] as const;
+
+/**
+ * An in-memory provider like anymail's test backend: it records each send with the
+ * params a real provider would send, and answers every to/cc/bcc recipient `sent` with
+ * `messageId` = the outbox index.
+ *
+ * @example
+ * ```ts
+ * import { createMailer } from "@anymail/core";
+ * import { createTestProvider } from "@anymail/core/testing";
+ *
+ * const provider = createTestProvider();
+ * const mailer = createMailer({ provider });
+ * await mailer.send({ from: "a@example.com", to: "b@example.org", subject: "Hi" });
+ * provider.outbox[0]?.params.to; // ["b@example.org"]
+ * ```
+ */
+export function createTestProvider(options: TestProviderOptions = {}): TestProvider {
+  const outbox: TestOutboxEntry[] = [];
+  const calls: TestOutboxEntry[] = [];
+  let closeCount = 0;
+  return {
+    name: options.name ?? "Test",
+    features: options.features ?? { unsupported: [], quirks: [] },
+    outbox,
+    calls,
+    get closeCount() {
+      return closeCount;
+    },
+    reset() {
+      outbox.length = 0;
+      calls.length = 0;
+    },
+    async close() {
+      closeCount++;
+    },
+    async send(message, context) {
+      const entry: TestOutboxEntry = {
+        message,
+        params: toParams(message),
+        idempotencyKey: context.idempotencyKey,
+        attempt: context.attempt,
+      };
+      calls.push(entry);
+      const scripted = await options.respond?.(message, context);
+      if (scripted !== undefined) {
+        outbox.push(entry);
+        return scripted;
+      }
+      const messageId = String(outbox.length);
+      outbox.push(entry);
+      const recipients: SendResult["recipients"] = {};
+      for (const address of [...message.to, ...message.cc, ...message.bcc]) {
+        recipients[address.addrSpec] ??= { status: "sent", messageId };
+      }
+      return { messageId, status: new Set(["sent"]), recipients };
+    },
+  };
+}
+
+function toParams(message: PreparedMessage): Record<string, unknown> {
+  const params: Record<string, unknown> = { from: message.from.address };
+  for (const field of ["to", "cc", "bcc", "replyTo"] as const) {
+    if (message[field].length > 0) params[field] = message[field].map((a) => a.address);
+  }
+  if (message.attachments.length > 0) params.attachments = message.attachments;
+  for (const field of PARAM_FIELDS) {
+    if (message[field] !== undefined) params[field] = message[field];
+  }
+  if (message.envelopeSender) params.envelopeSender = message.envelopeSender.addrSpec;
+  params.isBatch = message.isBatch;
+  // Like anymail's test backend: espExtra lands at the top level, last.
+  if (message.espExtra) Object.assign(params, message.espExtra);
+  return params;
+}
