@@ -1,0 +1,132 @@
+import { AnymailConfigurationError } from "@anymail/core";
+import type { Dispatcher } from "undici";
+import { VERSION } from "./version.js";
+
+/**
+ * Options of {@link resend}. Every field is optional; the key and URL fall back to
+ * environment variables.
+ *
+ * @example
+ * ```ts
+ * const options: ResendOptions = { apiKey: "re_123", timeoutMs: 10_000 };
+ * ```
+ */
+export interface ResendOptions {
+  /** Resend API key; else `ANYMAIL_RESEND_API_KEY`, then `RESEND_API_KEY`. */
+  apiKey?: string;
+  /** API base URL, with or without trailing slash; else `ANYMAIL_RESEND_API_URL`, then `RESEND_API_URL`, then `https://api.resend.com/`. */
+  apiUrl?: string;
+  /** Limit for one HTTP request, in milliseconds. Default 30 000. */
+  timeoutMs?: number;
+  /** Refuse attachments whose filename extension implies another content type (Resend drops such mail silently). Default true. */
+  verifyAttachmentExtensions?: boolean;
+  /** Replaces the `User-Agent` header (default `anymail-resend/<version>`). */
+  userAgent?: string;
+  /** Keep-alive connections per origin in the provider's pool. Default: unlimited (undici's default). */
+  connections?: number;
+  /** An undici dispatcher to send through instead of the provider's own pool (tests, proxies). It is not closed by `close()`. */
+  dispatcher?: Dispatcher;
+}
+
+/** {@link ResendOptions} after defaults and env fallbacks. */
+export interface ResolvedResendConfig {
+  readonly apiKey: string;
+  /** Always ends with `/`. */
+  readonly apiUrl: string;
+  readonly timeoutMs: number;
+  readonly verifyAttachmentExtensions: boolean;
+  readonly userAgent: string;
+  readonly connections?: number;
+  readonly dispatcher?: Dispatcher;
+}
+
+/** Resend's production API. */
+export const DEFAULT_RESEND_API_URL = "https://api.resend.com/";
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+function readEnv(name: string): string | undefined {
+  if (typeof process === "undefined" || process.env === undefined) return undefined;
+  const value = process.env[name];
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/**
+ * Applies defaults and env fallbacks; throws {@link AnymailConfigurationError} for a
+ * missing key or an unusable option, so mistakes surface when the provider is built.
+ *
+ * @example
+ * ```ts
+ * resolveResendConfig({ apiKey: "re_123" }).apiUrl; // "https://api.resend.com/"
+ * ```
+ */
+export function resolveResendConfig(options: ResendOptions = {}): ResolvedResendConfig {
+  const apiKey = options.apiKey ?? readEnv("ANYMAIL_RESEND_API_KEY") ?? readEnv("RESEND_API_KEY");
+  if (apiKey === undefined || apiKey === "") {
+    throw new AnymailConfigurationError(
+      "Resend API key missing: pass resend({ apiKey }), or set the ANYMAIL_RESEND_API_KEY or RESEND_API_KEY environment variable",
+      { provider: "Resend" },
+    );
+  }
+  if (/[\r\n]/.test(apiKey)) {
+    // The key would otherwise break the Authorization header; never echo it.
+    throw new AnymailConfigurationError("Resend API key contains a line break", {
+      provider: "Resend",
+    });
+  }
+
+  const rawUrl =
+    options.apiUrl ??
+    readEnv("ANYMAIL_RESEND_API_URL") ??
+    readEnv("RESEND_API_URL") ??
+    DEFAULT_RESEND_API_URL;
+  let parsed: URL;
+  try {
+    parsed = new URL(rawUrl);
+  } catch (cause) {
+    throw new AnymailConfigurationError(`Resend apiUrl is not a valid URL: ${rawUrl}`, {
+      provider: "Resend",
+      cause,
+    });
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new AnymailConfigurationError(`Resend apiUrl must be http(s): ${rawUrl}`, {
+      provider: "Resend",
+    });
+  }
+  parsed.search = "";
+  parsed.hash = "";
+  const apiUrl = parsed.href.endsWith("/") ? parsed.href : `${parsed.href}/`;
+
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new AnymailConfigurationError(
+      `Resend timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`,
+      { provider: "Resend" },
+    );
+  }
+  if (
+    options.connections !== undefined &&
+    (!Number.isInteger(options.connections) || options.connections < 1)
+  ) {
+    throw new AnymailConfigurationError(
+      `Resend connections must be a positive integer, got ${String(options.connections)}`,
+      { provider: "Resend" },
+    );
+  }
+  const userAgent = options.userAgent ?? `anymail-resend/${VERSION}`;
+  if (/[\r\n]/.test(userAgent)) {
+    throw new AnymailConfigurationError("Resend userAgent contains a line break", {
+      provider: "Resend",
+    });
+  }
+
+  return {
+    apiKey,
+    apiUrl,
+    timeoutMs,
+    verifyAttachmentExtensions: options.verifyAttachmentExtensions ?? true,
+    userAgent,
+    ...(options.connections === undefined ? {} : { connections: options.connections }),
+    ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+  };
+}

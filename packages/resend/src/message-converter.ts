@@ -1,0 +1,194 @@
+import type { EmailAddress, NormalizedAttachment, PreparedMessage } from "@anymail/core";
+import { generatedFilename } from "./internal/attachment-names.js";
+import { deepMerge } from "./internal/deep-merge.js";
+import { toJson } from "./internal/json.js";
+import { RESEND_MAX_BATCH_SIZE } from "./quirks.js";
+
+/** One attachment as Resend's API takes it. */
+export interface ResendAttachmentPayload {
+  content: string;
+  filename: string;
+  content_type: string;
+  content_id?: string;
+}
+
+/** One email as `POST /emails` (or one `/emails/batch` element) takes it. */
+export interface ResendEmailPayload {
+  from: string;
+  to?: string[];
+  cc?: string[];
+  bcc?: string[];
+  reply_to?: string[];
+  subject?: string;
+  text?: string;
+  html?: string;
+  headers?: Record<string, string>;
+  attachments?: ResendAttachmentPayload[];
+  scheduled_at?: string;
+  [espExtra: string]: unknown;
+}
+
+/** One HTTP call of a send: its JSON body (built once) and the `to` recipients it covers. */
+export interface ResendCall {
+  readonly body: string;
+  readonly to: readonly EmailAddress[];
+}
+
+/** Every call a send makes, in order: one for a single send, ⌈to/100⌉ for a batch. */
+export interface ResendRequestPlan {
+  readonly path: "emails" | "emails/batch";
+  readonly batch: boolean;
+  readonly calls: readonly ResendCall[];
+}
+
+const formatted = (addresses: readonly EmailAddress[]) => addresses.map((a) => a.address);
+
+function attachmentPayload(attachment: NormalizedAttachment): ResendAttachmentPayload {
+  const { content } = attachment;
+  const payload: ResendAttachmentPayload = {
+    // A Buffer view over the same memory: no copy before encoding.
+    content: Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString("base64"),
+    // With ignoreUnsupportedFeatures an unknown unnamed type goes out as "" (as anymail does).
+    filename:
+      attachment.filename !== undefined && attachment.filename !== ""
+        ? attachment.filename
+        : (generatedFilename(attachment.mimeType) ?? ""),
+    content_type: attachment.contentType,
+  };
+  if (attachment.inline) payload.content_id = attachment.contentId ?? "";
+  return payload;
+}
+
+/** Headers of a message: the caller's, then X-Metadata, then X-Tags (anymail's order). */
+function messageHeaders(message: PreparedMessage): Record<string, string> | undefined {
+  if (
+    message.headers === undefined &&
+    message.metadata === undefined &&
+    message.tags === undefined
+  ) {
+    return undefined;
+  }
+  const headers: Record<string, string> = { ...message.headers };
+  if (message.metadata !== undefined) headers["X-Metadata"] = toJson(message.metadata, "metadata");
+  if (message.tags !== undefined) headers["X-Tags"] = toJson(message.tags, "tags");
+  return headers;
+}
+
+function assemble(
+  message: PreparedMessage,
+  to: readonly EmailAddress[],
+  headers: Record<string, string> | undefined,
+  attachments: ResendAttachmentPayload[] | undefined,
+): ResendEmailPayload {
+  const payload: ResendEmailPayload = { from: message.from.address };
+  if (to.length > 0) payload.to = formatted(to);
+  if (message.cc.length > 0) payload.cc = formatted(message.cc);
+  if (message.bcc.length > 0) payload.bcc = formatted(message.bcc);
+  if (message.replyTo.length > 0) payload.reply_to = formatted(message.replyTo);
+  if (message.subject !== undefined) payload.subject = message.subject;
+  if (message.text !== undefined) payload.text = message.text;
+  if (message.html !== undefined) payload.html = message.html;
+  if (headers !== undefined) payload.headers = headers;
+  if (attachments !== undefined) payload.attachments = attachments;
+  if (message.sendAt !== undefined) payload.scheduled_at = message.sendAt;
+  return message.espExtra === undefined
+    ? payload
+    : (deepMerge(payload, message.espExtra) as ResendEmailPayload);
+}
+
+/**
+ * The `POST /emails` body of a single send, as an object (for tests and debugging).
+ *
+ * @example
+ * ```ts
+ * toResendPayload(prepared).reply_to; // ["help@example.com"]
+ * ```
+ */
+export function toResendPayload(message: PreparedMessage): ResendEmailPayload {
+  return assemble(message, message.to, messageHeaders(message), attachmentsOf(message));
+}
+
+function attachmentsOf(message: PreparedMessage): ResendAttachmentPayload[] | undefined {
+  return message.attachments.length > 0 ? message.attachments.map(attachmentPayload) : undefined;
+}
+
+/** Case-sensitive lookup first (anymail's), then case-insensitive: addresses' case varies. */
+function recipientLookup<T>(
+  table: Readonly<Record<string, T>> | undefined,
+): ((addrSpec: string) => T | undefined) | undefined {
+  if (table === undefined) return undefined;
+  const folded = new Map<string, T>();
+  for (const key of Object.keys(table)) {
+    const lower = key.toLowerCase();
+    if (!folded.has(lower)) folded.set(lower, table[key] as T);
+  }
+  return (addrSpec) =>
+    Object.hasOwn(table, addrSpec) ? table[addrSpec] : folded.get(addrSpec.toLowerCase());
+}
+
+/** Sets `extra` over `headers` comparing names case-insensitively; existing spelling kept. */
+function mergeHeadersFolded(
+  headers: Record<string, string> | undefined,
+  extra: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const result: Record<string, string> = { ...headers };
+  const spelling = new Map(Object.keys(result).map((name) => [name.toLowerCase(), name]));
+  for (const name of Object.keys(extra)) {
+    const lower = name.toLowerCase();
+    const existing = spelling.get(lower);
+    if (existing === undefined) spelling.set(lower, name);
+    result[existing ?? name] = extra[name] as string;
+  }
+  return result;
+}
+
+/** The `/emails/batch` elements, one per `to` recipient, in `to` order. */
+export function toResendBatchPayloads(message: PreparedMessage): ResendEmailPayload[] {
+  const headers = messageHeaders(message);
+  const attachments = attachmentsOf(message);
+  const metadataFor = recipientLookup(message.mergeMetadata);
+  const headersFor = recipientLookup(message.mergeHeaders);
+  return message.to.map((recipient) => {
+    let own = headers;
+    const recipientMetadata = metadataFor?.(recipient.addrSpec);
+    if (recipientMetadata !== undefined) {
+      own = {
+        ...own,
+        "X-Metadata": toJson({ ...message.metadata, ...recipientMetadata }, "mergeMetadata"),
+      };
+    }
+    const recipientHeaders = headersFor?.(recipient.addrSpec);
+    if (recipientHeaders !== undefined) own = mergeHeadersFolded(own, recipientHeaders);
+    return assemble(message, [recipient], own, attachments);
+  });
+}
+
+/**
+ * Plans the HTTP calls of one send: a single `POST /emails`, or `POST /emails/batch`
+ * calls of at most 100 emails each. Every body is serialized exactly once here.
+ *
+ * @example
+ * ```ts
+ * const plan = planResendRequests(prepared);
+ * plan.calls.length; // 3 for a batch of 250 recipients
+ * ```
+ */
+export function planResendRequests(message: PreparedMessage): ResendRequestPlan {
+  if (!message.isBatch) {
+    return {
+      path: "emails",
+      batch: false,
+      calls: [{ body: toJson(toResendPayload(message), "espExtra"), to: message.to }],
+    };
+  }
+  const elements = toResendBatchPayloads(message);
+  const calls: ResendCall[] = [];
+  for (let start = 0; start < elements.length; start += RESEND_MAX_BATCH_SIZE) {
+    const end = start + RESEND_MAX_BATCH_SIZE;
+    calls.push({
+      body: toJson(elements.slice(start, end), "espExtra"),
+      to: message.to.slice(start, end),
+    });
+  }
+  return { path: "emails/batch", batch: true, calls };
+}

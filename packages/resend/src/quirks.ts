@@ -1,0 +1,196 @@
+import type {
+  EmailAddress,
+  FeatureQuirk,
+  FeatureSupport,
+  PreparedMessage,
+  StandardFeature,
+} from "@anymail/core";
+import { extensionDisagrees, generatedFilename } from "./internal/attachment-names.js";
+
+/** Most `to` recipients Resend accepts in one `POST /emails`. */
+export const RESEND_MAX_TO_RECIPIENTS = 50;
+/** Most emails Resend accepts in one `POST /emails/batch`. */
+export const RESEND_MAX_BATCH_SIZE = 100;
+
+/**
+ * Message fields Resend can't do at all (any set value, even `false` or `{}`, is refused),
+ * with the reason shown in the docs table.
+ *
+ * @example
+ * ```ts
+ * RESEND_UNSUPPORTED_FEATURES.map((f) => f.feature); // ["envelopeSender", "trackClicks", …]
+ * ```
+ */
+export const RESEND_UNSUPPORTED_FEATURES: readonly {
+  readonly feature: StandardFeature;
+  readonly description: string;
+}[] = [
+  { feature: "envelopeSender", description: "Resend chooses the Return-Path itself" },
+  { feature: "trackClicks", description: "click tracking is a per-domain setting in Resend" },
+  { feature: "trackOpens", description: "open tracking is a per-domain setting in Resend" },
+  { feature: "templateId", description: "Resend templates are not mapped; use espExtra.template" },
+  { feature: "mergeGlobalData", description: "Resend has no template merge data" },
+];
+
+/** Options that change which quirks apply. */
+export interface ResendFeatureOptions {
+  /** Check that attachment filename extensions agree with content types. Default true. */
+  verifyAttachmentExtensions?: boolean;
+}
+
+function firstAttachment(
+  message: PreparedMessage,
+  test: (attachment: PreparedMessage["attachments"][number]) => boolean,
+) {
+  return message.attachments.find(test);
+}
+
+function allAddresses(message: PreparedMessage): EmailAddress[] {
+  return [message.from, ...message.to, ...message.cc, ...message.bcc, ...message.replyTo];
+}
+
+/**
+ * The message-dependent limits of Resend, in anymail's check order. Anymail checks the
+ * first four; the rest are Resend API errors that we catch before any HTTP call.
+ *
+ * @example
+ * ```ts
+ * resendQuirks({ verifyAttachmentExtensions: false }).map((q) => q.feature);
+ * ```
+ */
+export function resendQuirks(options: ResendFeatureOptions = {}): FeatureQuirk[] {
+  const verifyExtensions = options.verifyAttachmentExtensions ?? true;
+  const mismatched = (message: PreparedMessage) =>
+    firstAttachment(
+      message,
+      (a) =>
+        a.filename !== undefined && a.filename !== "" && extensionDisagrees(a.filename, a.mimeType),
+    );
+  const unnamedUnknown = (message: PreparedMessage) =>
+    firstAttachment(
+      message,
+      (a) =>
+        (a.filename === undefined || a.filename === "") &&
+        generatedFilename(a.mimeType) === undefined,
+    );
+  const eaiAddress = (message: PreparedMessage) => allAddresses(message).find((a) => a.usesEai);
+
+  return [
+    {
+      feature: "attachments whose filename extension disagrees with their content type",
+      description:
+        "Resend silently drops such mail. Switch off with `verifyAttachmentExtensions: false`; extensions known only as application/octet-stream (.bin, .img) never disagree",
+      when: (message) => verifyExtensions && mismatched(message) !== undefined,
+      describe(message) {
+        const attachment = mismatched(message);
+        return attachment === undefined
+          ? this.feature
+          : `attachments of type ${attachment.mimeType} with name '${attachment.filename}'`;
+      },
+    },
+    {
+      feature: "unnamed attachments of a type with no known extension",
+      description:
+        "Resend derives the type from the filename; unnamed attachments are named `attachment.<ext>` when the type has an extension",
+      when: (message) => unnamedUnknown(message) !== undefined,
+      describe(message) {
+        const attachment = unnamedUnknown(message);
+        return attachment === undefined
+          ? this.feature
+          : `unnamed attachments of type ${attachment.mimeType}`;
+      },
+    },
+    {
+      feature: "inline attachments without Content-ID",
+      description: "an inline attachment needs a `contentId` to be referenced as `cid:`",
+      when: (message) =>
+        message.attachments.some(
+          (a) => a.inline && (a.contentId === undefined || a.contentId === ""),
+        ),
+    },
+    {
+      feature: "attachments with sendAt",
+      description: "Resend can't schedule emails that have attachments",
+      when: (message) => message.sendAt !== undefined && message.attachments.length > 0,
+    },
+    {
+      feature: "attachments in a batch send",
+      description:
+        "`/emails/batch` refuses attachments (batch: mergeMetadata, mergeHeaders or empty mergeData)",
+      when: (message) => message.isBatch && message.attachments.length > 0,
+    },
+    {
+      feature: "sendAt in a batch send",
+      description: "`/emails/batch` refuses `scheduled_at`",
+      when: (message) => message.isBatch && message.sendAt !== undefined,
+    },
+    {
+      feature: "non-ASCII local parts in addresses (EAI)",
+      description:
+        "Resend rejects addresses like `jörg@example.com` in any field (non-ASCII domains are fine)",
+      when: (message) => eaiAddress(message) !== undefined,
+      describe(message) {
+        const address = eaiAddress(message);
+        return address === undefined
+          ? this.feature
+          : `non-ASCII local parts in addresses (EAI): '${address.addrSpec}'`;
+      },
+    },
+    {
+      feature: `more than ${RESEND_MAX_TO_RECIPIENTS} to recipients in a single send`,
+      description: "Resend's limit per `POST /emails`; a batch send has no such limit",
+      when: (message) => !message.isBatch && message.to.length > RESEND_MAX_TO_RECIPIENTS,
+      describe(message) {
+        return `${this.feature} (got ${message.to.length})`;
+      },
+    },
+    {
+      feature: "a batch send without to recipients",
+      description:
+        "a batch send makes one email per `to` recipient; cc and bcc alone can't be batched",
+      when: (message) => message.isBatch && message.to.length === 0,
+    },
+    {
+      feature: "mergeData",
+      description:
+        "Resend has no template merge data; a mergeData whose entries are all empty only asks for a batch send",
+      when: (message) =>
+        message.mergeData !== undefined &&
+        Object.values(message.mergeData).some((data) => Object.keys(data).length > 0),
+    },
+  ];
+}
+
+/**
+ * Resend's feature-support table for core, which checks it before any HTTP call.
+ *
+ * @example
+ * ```ts
+ * const features = resendFeatures({ verifyAttachmentExtensions: true });
+ * features.unsupported; // ["envelopeSender", "trackClicks", "trackOpens", "templateId", "mergeGlobalData"]
+ * ```
+ */
+export function resendFeatures(options: ResendFeatureOptions = {}): FeatureSupport {
+  return {
+    unsupported: RESEND_UNSUPPORTED_FEATURES.map((entry) => entry.feature),
+    quirks: resendQuirks(options),
+  };
+}
+
+/**
+ * One row per entry of {@link resendFeatures}, in order: what `docs/resend.md` shows.
+ *
+ * @example
+ * ```ts
+ * for (const row of resendFeatureTable()) console.log(`| ${row.feature} | ${row.description} |`);
+ * ```
+ */
+export function resendFeatureTable(): { feature: string; description: string }[] {
+  return [
+    ...RESEND_UNSUPPORTED_FEATURES.map(({ feature, description }) => ({ feature, description })),
+    ...resendQuirks().map(({ feature, description }) => ({
+      feature,
+      description: description ?? "",
+    })),
+  ];
+}

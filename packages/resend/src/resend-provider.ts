@@ -1,0 +1,158 @@
+import {
+  AnymailSerializationError,
+  type EspResponse,
+  type PreparedMessage,
+  type Provider,
+  type RecipientStatus,
+  type SendContext,
+  type SendResult,
+} from "@anymail/core";
+import { type ResendOptions, resolveResendConfig } from "./config.js";
+import { createHttpClient } from "./http-client.js";
+import {
+  apiErrorFromResponse,
+  parseBatchResponse,
+  parseSingleResponse,
+  toEspResponse,
+} from "./internal/responses.js";
+import { planResendRequests } from "./message-converter.js";
+import { resendFeatures } from "./quirks.js";
+
+/**
+ * The Resend provider: a core {@link Provider} plus the resolved API URL.
+ *
+ * @example
+ * ```ts
+ * const provider: ResendProvider = resend();
+ * provider.apiUrl; // "https://api.resend.com/"
+ * ```
+ */
+export interface ResendProvider extends Provider {
+  readonly name: "Resend";
+  /** The API base URL in use, ending with `/`. */
+  readonly apiUrl: string;
+  /** Closes the connection pool; a later send opens a new one. */
+  close(): Promise<void>;
+}
+
+// Printable ASCII, as Resend's key is echoed in a header; 256 is Resend's maximum length.
+const IDEMPOTENCY_KEY = /^[\x21-\x7e][\x20-\x7e]{0,255}$/;
+
+/**
+ * Creates a Resend provider for `createMailer`. Options fall back to the
+ * `ANYMAIL_RESEND_API_KEY` / `RESEND_API_KEY` and `ANYMAIL_RESEND_API_URL` /
+ * `RESEND_API_URL` environment variables; a missing key throws
+ * `AnymailConfigurationError` right here. The keep-alive pool is created on the first
+ * send and released by `close()` (or `mailer.close()`).
+ *
+ * @example
+ * ```ts
+ * import { createMailer } from "@anymail/core";
+ * import { resend } from "@anymail/resend";
+ *
+ * const mailer = createMailer({ provider: resend({ apiKey: process.env.RESEND_API_KEY }) });
+ * await mailer.send({ from: "shop@example.com", to: "ana@example.org", subject: "Hi", text: "Hello" });
+ * await mailer.close();
+ * ```
+ */
+export function resend(options: ResendOptions = {}): ResendProvider {
+  const config = resolveResendConfig(options);
+  const http = createHttpClient({
+    provider: "Resend",
+    ...(config.connections === undefined ? {} : { connections: config.connections }),
+    ...(config.dispatcher === undefined ? {} : { dispatcher: config.dispatcher }),
+  });
+  const singleUrl = new URL("emails", config.apiUrl);
+  const batchUrl = new URL("emails/batch", config.apiUrl);
+  const baseHeaders: Readonly<Record<string, string>> = {
+    authorization: `Bearer ${config.apiKey}`,
+    "user-agent": config.userAgent,
+    "content-type": "application/json",
+    accept: "application/json",
+  };
+
+  async function post(
+    url: URL,
+    body: string,
+    idempotencyKey: string,
+    context: SendContext,
+  ): Promise<EspResponse> {
+    const started = context.logger === undefined ? 0 : Date.now();
+    const response = await http.request({
+      method: "POST",
+      url,
+      headers: { ...baseHeaders, "idempotency-key": idempotencyKey },
+      body,
+      timeoutMs: config.timeoutMs,
+      signal: context.signal,
+    });
+    const espResponse = toEspResponse(response, config.apiKey);
+    context.logger?.({
+      level: response.status >= 200 && response.status < 300 ? "debug" : "warn",
+      message: `Resend POST ${url.pathname} → ${response.status}`,
+      provider: "Resend",
+      status: response.status,
+      idempotencyKey,
+      attempt: context.attempt,
+      durationMs: Date.now() - started,
+      ratelimitRemaining: response.headers["ratelimit-remaining"],
+    });
+    if (response.status < 200 || response.status > 299) throw apiErrorFromResponse(espResponse);
+    return espResponse;
+  }
+
+  return {
+    name: "Resend",
+    apiUrl: config.apiUrl,
+    features: resendFeatures({ verifyAttachmentExtensions: config.verifyAttachmentExtensions }),
+
+    async send(message: PreparedMessage, context: SendContext): Promise<SendResult> {
+      if (!IDEMPOTENCY_KEY.test(context.idempotencyKey)) {
+        throw new AnymailSerializationError(
+          "Resend idempotency keys must be 1–256 printable ASCII characters",
+          { provider: "Resend", field: "idempotencyKey" },
+        );
+      }
+      const plan = planResendRequests(message);
+      const recipients: Record<string, RecipientStatus> = {};
+
+      if (!plan.batch) {
+        const call = plan.calls[0]!;
+        const espResponse = await post(singleUrl, call.body, context.idempotencyKey, context);
+        const id = parseSingleResponse(espResponse);
+        for (const list of [message.to, message.cc, message.bcc]) {
+          for (const recipient of list)
+            recipients[recipient.addrSpec] ??= { status: "queued", messageId: id };
+        }
+        return { messageId: id, status: new Set(["queued"]), recipients, espResponse };
+      }
+
+      let espResponse: EspResponse | undefined;
+      const ids: (string | undefined)[] = [];
+      for (const [index, call] of plan.calls.entries()) {
+        // One key per call: Resend answers 409 when a key is reused with another body.
+        const key = `${context.idempotencyKey}/${index + 1}`;
+        espResponse = await post(batchUrl, call.body, key, context);
+        const callIds = parseBatchResponse(espResponse, call.to.length);
+        call.to.forEach((recipient, i) => {
+          recipients[recipient.addrSpec] ??= { status: "queued", messageId: callIds[i] };
+        });
+        ids.push(...callIds);
+      }
+      for (const recipient of [...message.cc, ...message.bcc]) {
+        recipients[recipient.addrSpec] ??= { status: "queued" };
+        ids.push(undefined);
+      }
+      const distinct = new Set(ids);
+      const result: SendResult = { status: new Set(["queued"]), recipients };
+      if (distinct.size === 1) {
+        const only = ids[0];
+        if (only !== undefined) result.messageId = only;
+      }
+      if (espResponse !== undefined) result.espResponse = espResponse;
+      return result;
+    },
+
+    close: () => http.close(),
+  };
+}
