@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// `pnpm bench` (after the packages are built): runs every benchmark once and prints one
+// Markdown report with the ratios and the targets of issue 7. Not a test: nothing here fails
+// on a number; a benchmark only fails when a client stops answering correctly.
+//
+//   node bench/run.mjs [--quick] [--only=size,cold,send,batch,webhooks] [--json=out.json]
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { benchBatch, renderBatch } from "./send/batch-bench.mjs";
+import { benchBundleSize, renderBundleSize } from "./load/bundle-size.mjs";
+import { benchColdStart, renderColdStart } from "./load/cold-start.mjs";
+import { markdownTable } from "./lib/format.mjs";
+import { benchSend, renderSend } from "./send/bench.mjs";
+import { benchWebhooks, renderWebhooks } from "./webhooks/bench.mjs";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args
+  .find((a) => a.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
+const jsonPath = args.find((a) => a.startsWith("--json="))?.slice("--json=".length);
+
+const sections = [
+  { key: "size", title: "Bundle size", run: benchBundleSize, render: renderBundleSize },
+  { key: "cold", title: "Cold start", run: benchColdStart, render: renderColdStart },
+  { key: "send", title: "Send throughput and latency; heap", run: benchSend, render: renderSend },
+  {
+    key: "batch",
+    title: "Batch: 10,000 recipients with mergeMetadata",
+    run: benchBatch,
+    render: renderBatch,
+  },
+  { key: "webhooks", title: "Webhook ingest", run: benchWebhooks, render: renderWebhooks },
+];
+
+const unknown = only?.filter((key) => !sections.some((s) => s.key === key)) ?? [];
+if (unknown.length > 0) {
+  console.error(
+    `unknown section(s): ${unknown.join(", ")}; known: ${sections.map((s) => s.key).join(", ")}`,
+  );
+  process.exit(2);
+}
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const machine = {
+  cpu: cpus()[0]?.model ?? "unknown",
+  cores: cpus().length,
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+};
+const started = performance.now();
+const results = {};
+const report = [
+  `# anymail benchmarks${quick ? " (--quick: fewer sends, shorter runs; for a smoke check, not for numbers)" : ""}`,
+  "",
+  `Machine: ${machine.cpu}, ${machine.cores} cores (nproc), Node ${machine.node}, ${machine.platform}.`,
+  `Command: \`pnpm bench${quick ? " -- --quick" : ""}\` (= \`node bench/run.mjs${quick ? " --quick" : ""}\` after building the packages).`,
+];
+const targets = [];
+
+for (const section of sections) {
+  if (only && !only.includes(section.key)) continue;
+  log(`${section.title}…`);
+  const sectionStart = performance.now();
+  results[section.key] = await section.run({ quick, log });
+  const rendered = section.render(results[section.key]);
+  targets.push(...rendered.targets);
+  report.push("", `## ${section.title}`, "", rendered.text);
+  log(`  (${((performance.now() - sectionStart) / 1000).toFixed(1)} s)`);
+}
+
+if (targets.length > 0) {
+  report.push(
+    "",
+    "## Targets (issue 7)",
+    "",
+    markdownTable(["target", "measured", "status"], targets),
+  );
+}
+const totalSeconds = (performance.now() - started) / 1000;
+report.push("", `Total benchmark time: ${totalSeconds.toFixed(0)} s.`);
+console.log(report.join("\n"));
+
+if (jsonPath) {
+  writeFileSync(
+    jsonPath,
+    `${JSON.stringify({ machine, quick, results, targets, totalSeconds }, null, 2)}\n`,
+  );
+  log(`raw results written to ${jsonPath}`);
+}
+// Ensure stray handles (a child's socket, autocannon timers) can't keep the process alive.
+process.exit(0);

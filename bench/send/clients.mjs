@@ -1,0 +1,99 @@
+// The send clients under comparison. Each factory returns `{ send(), close() }`; `send()`
+// resolves only for a real success (an id came back) and throws otherwise, so a broken client
+// can't post a fast-looking number.
+import { randomUUID } from "node:crypto";
+import { apiKey, neutralMessage, resendPayload } from "./message.mjs";
+
+const userAgent = "anymail-bench/0";
+
+function requireId(id, client) {
+  if (typeof id !== "string" || id.length === 0) throw new Error(`${client}: response without id`);
+}
+
+/** The floor: undici.request through one pooled keep-alive Agent, the same JSON built per send. */
+async function rawUndici(baseUrl) {
+  const { Agent, request } = await import("undici");
+  const agent = new Agent({ keepAliveTimeout: 60_000 });
+  const url = `${baseUrl}/emails`;
+  return {
+    async send() {
+      const response = await request(url, {
+        method: "POST",
+        dispatcher: agent,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          "content-type": "application/json",
+          "user-agent": userAgent,
+          "idempotency-key": randomUUID(),
+        },
+        body: JSON.stringify(resendPayload),
+      });
+      const body = await response.body.json();
+      if (response.statusCode !== 200) throw new Error(`raw undici: HTTP ${response.statusCode}`);
+      requireId(body.id, "raw undici");
+    },
+    close: () => agent.close(),
+  };
+}
+
+/** Node's global fetch (its bundled undici), what many hand-written integrations use. */
+async function plainFetch(baseUrl) {
+  const url = `${baseUrl}/emails`;
+  return {
+    async send() {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          "content-type": "application/json",
+          "user-agent": userAgent,
+          "idempotency-key": randomUUID(),
+        },
+        body: JSON.stringify(resendPayload),
+      });
+      const body = await response.json();
+      if (response.status !== 200) throw new Error(`fetch: HTTP ${response.status}`);
+      requireId(body.id, "fetch");
+    },
+    close: async () => {},
+  };
+}
+
+/** The official `resend` SDK (6.x), pointed at the sink with its `baseUrl` option. */
+async function resendSdk(baseUrl) {
+  const { Resend } = await import("resend");
+  const client = new Resend(apiKey, { baseUrl });
+  return {
+    async send() {
+      const { data, error } = await client.emails.send(resendPayload, {
+        idempotencyKey: randomUUID(),
+      });
+      if (error) throw new Error(`resend SDK: ${error.name}: ${error.message}`);
+      requireId(data?.id, "resend SDK");
+    },
+    close: async () => {},
+  };
+}
+
+/** Ours: createMailer + resend(), default options (retries on, key generated per send). */
+async function anymail(baseUrl) {
+  const { createMailer } = await import("@anymail/core");
+  const { resend } = await import("@anymail/resend");
+  const mailer = createMailer({ provider: resend({ apiKey, apiUrl: `${baseUrl}/` }) });
+  return {
+    async send() {
+      const result = await mailer.send(neutralMessage);
+      const recipient = Object.values(result.recipients)[0];
+      if (recipient?.status !== "queued") throw new Error(`anymail: status ${recipient?.status}`);
+      requireId(recipient.messageId, "anymail");
+    },
+    close: () => mailer.close(),
+  };
+}
+
+export const sendClients = {
+  "raw undici (floor)": rawUndici,
+  "anymail (createMailer + resend)": anymail,
+  "resend SDK 6.x": resendSdk,
+  "plain fetch": plainFetch,
+};
