@@ -1,0 +1,72 @@
+import type { IncomingMessage } from "node:http";
+import express, { type NextFunction, type Request, type Response, type Router } from "express";
+import type { WebhookHandlerOptions } from "./handler.js";
+import { createWebhookEngine } from "./internal/engine.js";
+import { sendWebResponse, toWebRequest } from "./internal/node-bridge.js";
+
+/** Options of {@link anymailExpress}: the same as `createWebhookHandler`'s. */
+export type AnymailExpressOptions = WebhookHandlerOptions;
+
+/** Told to the developer when a body parser ran first and the raw bytes are gone. */
+export const EXPRESS_BODY_ALREADY_PARSED =
+  "anymailExpress: the request body was already read by another middleware (such as express.json()) " +
+  "before anymail saw it, so the exact bytes needed to check the webhook signature are gone. " +
+  'Mount anymail before your body parsers: app.use("/anymail", anymailExpress(options)); app.use(express.json()); ' +
+  "or keep the raw bytes: app.use(express.json({ verify: (req, _res, buf) => { req.rawBody = buf; } })).";
+
+/** The raw body a parser kept, if any: `express.raw()` leaves a Buffer in `req.body`. */
+function keptRawBody(request: Request): Uint8Array | undefined {
+  if (request.body instanceof Uint8Array) return request.body;
+  const rawBody = (request as Request & { rawBody?: unknown }).rawBody;
+  if (rawBody instanceof Uint8Array) return rawBody;
+  return undefined;
+}
+
+/** True when something consumed the stream without keeping the bytes. */
+function bodyConsumed(request: IncomingMessage & { body?: unknown; _body?: unknown }): boolean {
+  return request.readableEnded || request._body === true || request.body !== undefined;
+}
+
+/**
+ * An Express (4 or 5) router serving anymail webhooks under wherever you mount it:
+ * `app.use("/anymail", anymailExpress(options))` answers `/anymail/resend/tracking`.
+ * Other paths fall through to your app. It reads the raw body itself; if `express.json()`
+ * ran first it uses `req.rawBody` when kept, and otherwise refuses with a 500 that says
+ * how to mount it, never verifying re-serialized JSON.
+ *
+ * @example
+ * ```ts
+ * import express from "express";
+ * import { anymailExpress } from "@anymail/webhooks/express";
+ * import { resendWebhooks } from "@anymail/resend";
+ *
+ * const app = express();
+ * app.use("/anymail", anymailExpress({ providers: [resendWebhooks()], onTracking: async (e) => log(e) }));
+ * app.use(express.json()); // after anymail
+ * ```
+ */
+export function anymailExpress(options: AnymailExpressOptions): Router {
+  const engine = createWebhookEngine(options);
+  const router = express.Router();
+  router.use((request: Request, response: Response, next: NextFunction) => {
+    if (!engine.matches(request.path)) {
+      next();
+      return;
+    }
+    const kept = keptRawBody(request);
+    if (kept === undefined && request.method === "POST" && bodyConsumed(request)) {
+      console.error(`[anymail] ${EXPRESS_BODY_ALREADY_PARSED}`);
+      response.status(500).type("text/plain").send(`${EXPRESS_BODY_ALREADY_PARSED}\n`);
+      return;
+    }
+    const webRequest = toWebRequest(request, {
+      originalUrl: request.originalUrl,
+      ...(kept === undefined ? {} : { body: kept }),
+    });
+    engine
+      .handle(webRequest)
+      .then((webResponse) => sendWebResponse(webResponse, response, request))
+      .catch(next);
+  });
+  return router;
+}

@@ -1,0 +1,47 @@
+import type { FastifyPluginAsync } from "fastify";
+import type { WebhookHandlerOptions } from "./handler.js";
+import { createWebhookEngine } from "./internal/engine.js";
+import { sendWebResponse, toWebRequest } from "./internal/node-bridge.js";
+
+/** Options of {@link anymailFastify}: `createWebhookHandler`'s, plus Fastify's `prefix`. */
+export type AnymailFastifyOptions = WebhookHandlerOptions;
+
+/**
+ * A Fastify 5 plugin serving anymail webhooks under its `prefix`. Inside its own scope it
+ * replaces the content-type parsers with one that keeps the raw bytes (the signature is
+ * over them); the rest of your app keeps its JSON parsing. Register it without
+ * `fastify-plugin` so that scope stays encapsulated.
+ *
+ * @example
+ * ```ts
+ * import Fastify from "fastify";
+ * import { anymailFastify } from "@anymail/webhooks/fastify";
+ * import { resendWebhooks } from "@anymail/resend";
+ *
+ * const app = Fastify();
+ * await app.register(anymailFastify, { prefix: "/anymail", providers: [resendWebhooks()], onTracking });
+ * ```
+ */
+export const anymailFastify: FastifyPluginAsync<AnymailFastifyOptions> = async (
+  fastify,
+  options,
+) => {
+  const engine = createWebhookEngine(options);
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser(
+    "*",
+    { parseAs: "buffer", bodyLimit: engine.maxBodyBytes },
+    (_request, body, done) => done(null, body),
+  );
+  fastify.route({
+    method: ["POST", "HEAD", "GET", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    url: "/*",
+    handler: async (request, reply) => {
+      const body = request.body instanceof Uint8Array ? request.body : undefined;
+      const webRequest = toWebRequest(request.raw, body === undefined ? {} : { body });
+      const webResponse = await engine.handle(webRequest);
+      reply.hijack();
+      await sendWebResponse(webResponse, reply.raw, request.raw);
+    },
+  });
+};

@@ -1,0 +1,92 @@
+import type {
+  InboundEvent,
+  Logger,
+  TrackingEvent,
+  WebhookKind,
+  WebhookProvider,
+} from "@anymail/core";
+import { createWebhookEngine } from "./internal/engine.js";
+import type { ReplayStore } from "./replay-store.js";
+
+/** What a handler learns about the delivery besides the event. */
+export interface WebhookEventContext {
+  /** The provider's URL name, e.g. `"resend"`. */
+  provider: string;
+  kind: WebhookKind;
+  /** The incoming request (its body already read). */
+  request: Request;
+}
+
+/**
+ * Options of {@link createWebhookHandler}.
+ *
+ * @example
+ * ```ts
+ * const options: WebhookHandlerOptions = {
+ *   providers: [resendWebhooks()],
+ *   basicAuth: ["anymail:new-secret", "anymail:old-secret"],
+ *   onTracking: async (event) => db.events.insert(event),
+ * };
+ * ```
+ */
+export interface WebhookHandlerOptions {
+  /** The ESPs served; each answers `/<provider.name>/tracking` and `/<provider.name>/inbound`. */
+  providers: readonly WebhookProvider[];
+  /** `"user:password"`, or several during rotation; else `ANYMAIL_WEBHOOK_SECRET`. Compared in constant time. */
+  basicAuth?: string | readonly string[];
+  /** Called for each tracking event; throwing answers 500 so the ESP retries. Without it `/tracking` answers 404. */
+  onTracking?: (event: TrackingEvent, context: WebhookEventContext) => void | Promise<void>;
+  /** Called for each inbound email; throwing answers 500 so the ESP retries. Without it `/inbound` answers 404. */
+  onInbound?: (event: InboundEvent, context: WebhookEventContext) => void | Promise<void>;
+  /** Largest accepted body, counted while reading; larger ones get 413. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Delivery-id de-duplication; default an in-memory store, `false` turns it off. */
+  replayStore?: ReplayStore | false;
+  /** Receives warnings (insecure setup) and errors (handler failures). Default: `console`. */
+  logger?: Logger;
+  /** Gives up reading a body that trickles in longer than this (408). Default 30 000 ms. */
+  bodyTimeoutMs?: number;
+}
+
+/**
+ * A Web-standard webhook endpoint: one function from `Request` to `Response`.
+ *
+ * @example
+ * ```ts
+ * export default { fetch: (request: Request) => anymail.handle(request) }; // Workers, Bun, Deno
+ * ```
+ */
+export interface WebhookHandler {
+  /**
+   * Routes by the last two path segments (`/resend/tracking`), checks basic auth and the
+   * signature, de-duplicates, parses and calls your handler. Answers 200 handled or
+   * duplicate, 400 malformed, 401 unauthenticated, 404 unknown route, 405 wrong method,
+   * 413 too large, 5xx when a follow-up fetch or your handler fails (the ESP retries).
+   */
+  handle(request: Request): Promise<Response>;
+}
+
+/**
+ * Creates the webhook endpoint for one or more providers. Mount it anywhere: only the last
+ * two path segments matter. Framework adapters live in `@anymail/webhooks/express`,
+ * `/fastify` and `/next`.
+ *
+ * @example
+ * ```ts
+ * import { createWebhookHandler } from "@anymail/webhooks";
+ * import { resendWebhooks } from "@anymail/resend";
+ *
+ * const anymail = createWebhookHandler({
+ *   providers: [resendWebhooks()], // RESEND_SIGNING_SECRET / RESEND_INBOUND_SECRET from env
+ *   onTracking: async (event) => {
+ *     if (event.eventType === "bounced") await suppress(event.recipient);
+ *   },
+ *   onInbound: async ({ message }) => tickets.create(message.from, message.subject, message.text),
+ * });
+ * const response = await anymail.handle(request); // POST https://example.com/anymail/resend/tracking
+ * ```
+ */
+export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
+  const engine = createWebhookEngine(options);
+  return { handle: engine.handle };
+}

@@ -1,0 +1,31 @@
+import type { WebhookHandlerOptions } from "./handler.js";
+import { createWebhookEngine } from "./internal/engine.js";
+
+/** Options of {@link anymailNext}: the same as `createWebhookHandler`'s. */
+export type AnymailNextOptions = WebhookHandlerOptions;
+
+/** App Router route handlers; Next answers 405 itself for methods not exported. */
+export interface AnymailNextHandlers {
+  POST(request: Request): Promise<Response>;
+  HEAD(request: Request): Promise<Response>;
+}
+
+/**
+ * Route handlers for a Next.js App Router catch-all route. Route handlers receive the
+ * untouched body, so the signature is checked over the exact bytes.
+ *
+ * @example
+ * ```ts
+ * // app/anymail/[...path]/route.ts
+ * import { anymailNext } from "@anymail/webhooks/next";
+ * import { resendWebhooks } from "@anymail/resend";
+ *
+ * export const { POST, HEAD } = anymailNext({ providers: [resendWebhooks()], onTracking });
+ * export const runtime = "nodejs";
+ * ```
+ */
+export function anymailNext(options: AnymailNextOptions): AnymailNextHandlers {
+  const engine = createWebhookEngine(options);
+  const handle = (request: Request) => engine.handle(request);
+  return { POST: handle, HEAD: handle };
+}
