@@ -77,6 +77,7 @@ export type {
   MailerHooks,
   MailerOptions,
   PreSendContext,
+  PreSendResult,
   SendManyOptions,
   SendManyOutcome,
 } from "./mailer.js";

@@ -21,6 +21,10 @@ export interface PreSendContext {
   readonly provider: string;
 }
 
+/** What a `preSend` hook returns: a replacement message, or nothing after editing in place. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that only edits in place returns nothing
+export type PreSendResult = EmailMessage | undefined | void;
+
 /**
  * Hooks around every send, like anymail's `pre_send` / `post_send` signals.
  *
@@ -37,11 +41,7 @@ export interface MailerHooks {
    * Runs after defaults are combined. Return a new message or edit this one in place;
    * throw AnymailCancelSend to skip the send (it then resolves with no recipients).
    */
-  // biome-ignore lint/suspicious/noConfusingVoidType: hooks that only mutate return nothing
-  preSend?(
-    message: EmailMessage,
-    context: PreSendContext,
-  ): EmailMessage | undefined | void | Promise<EmailMessage | undefined | void>;
+  preSend?(message: EmailMessage, context: PreSendContext): PreSendResult | Promise<PreSendResult>;
   /** Runs after a successful provider call. Every hook runs; the first error is rethrown. */
   postSend?(result: SendResult, message: EmailMessage): void | Promise<void>;
 }
