@@ -1,0 +1,247 @@
+/** Fault behaviour for one endpoint. Every rate is a probability between 0 and 1. */
+export interface FaultRule {
+  /** Share of requests answered with `errorStatus` before any work is done. */
+  errorRate?: number;
+  /** Status used for injected errors; default 500. */
+  errorStatus?: number;
+  /** Share of requests whose connection is reset before anything is processed. */
+  resetRate?: number;
+  /** Share of requests fully processed (the email IS stored) whose response is then dropped. */
+  dropResponseRate?: number;
+  /** Delay added before the request is processed. */
+  latencyMs?: number;
+}
+
+/**
+ * Faults keyed by endpoint, for example `"POST /emails"`, `"POST /emails/batch"`,
+ * `"GET /emails/:id"`, or `"*"` for every API endpoint without its own entry.
+ */
+export type FaultConfig = Record<string, FaultRule | undefined>;
+
+/** A webhook endpoint as configured by the caller. */
+export interface WebhookEndpointConfig {
+  url: string;
+  /** `whsec_…` signing secret; generated when absent. */
+  secret?: string;
+  /** Event types to deliver, e.g. `["email.delivered"]`; all events when absent. */
+  events?: string[];
+}
+
+/** A configured webhook endpoint with its (possibly generated) secret. */
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  secret: string;
+  events: string[] | null;
+}
+
+/** Limits that keep the emulator's memory bounded. */
+export interface RetentionOptions {
+  /** Sent emails kept; the oldest are dropped first. Default 10,000. */
+  maxEmails: number;
+  /** Inbound emails kept. Default: `maxEmails`. */
+  maxReceived?: number;
+  /** Webhook events kept in `emu.events`. Default 50,000. */
+  maxEvents?: number;
+  /** Delivery attempts kept in `emu.deliveries`. Default 50,000. */
+  maxDeliveries?: number;
+  /** Idempotency keys remembered (besides the 24 h lifetime). Default 10,000. */
+  maxIdempotencyKeys?: number;
+}
+
+/** Options of {@link startResendEmulator}. */
+export interface ResendEmulatorOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default `127.0.0.1`. */
+  host?: string;
+  /** Accepted API keys; by default any key starting with `re_` is accepted. */
+  apiKeys?: string[];
+  /** Requests per second per API key (default 5), or `false` to turn rate limiting off. */
+  rateLimit?: { requestsPerSecond: number } | false;
+  /** Emails per API key per UTC day; unlimited when absent. */
+  dailyQuota?: number;
+  /** Answer a plain-text 403 (like Resend's edge) when `User-Agent` is missing. */
+  requireUserAgent?: boolean;
+  /** Webhook endpoints to deliver events to. */
+  webhooks?: WebhookEndpointConfig[];
+  /** Delay before each delivery attempt; the last value is the final attempt. Default `[0, 50, 200, 1000]`. */
+  webhookRetryScheduleMs?: number[];
+  /** How long a webhook receiver may take before the attempt counts as failed. Default 10,000 ms. */
+  webhookTimeoutMs?: number;
+  /** Delay between `email.sent` and the follow-up event (`email.delivered`, …). Default 20 ms. */
+  deliveryDelayMs?: number;
+  /** Fault injection per endpoint. */
+  faults?: FaultConfig;
+  /** Seed of the random source used for fault decisions. */
+  seed?: number;
+  /** Memory bounds. */
+  retention?: RetentionOptions;
+  /** Clock in epoch milliseconds; drives timestamps, idempotency, quotas, rate limits and URL expiry. */
+  now?: () => number;
+}
+
+/** `last_event` values of an email. */
+export type EmailLastEvent =
+  | "bounced"
+  | "canceled"
+  | "clicked"
+  | "complained"
+  | "delivered"
+  | "delivery_delayed"
+  | "failed"
+  | "opened"
+  | "queued"
+  | "scheduled"
+  | "sent"
+  | "suppressed";
+
+/** An attachment of a sent email, as accepted by the API. */
+export interface SentAttachment {
+  id: string;
+  filename: string | null;
+  /** Base64 content, or null when the attachment was given by `path`. */
+  content: string | null;
+  path: string | null;
+  contentType: string | null;
+  contentId: string | null;
+  /** Decoded size in bytes (0 for `path` attachments). */
+  size: number;
+}
+
+/** A tag of a sent email. */
+export interface EmailTag {
+  name: string;
+  value: string;
+}
+
+/** A sent email stored by the emulator. */
+export interface SentEmail {
+  id: string;
+  /** The request body exactly as parsed from JSON. */
+  request: Record<string, unknown>;
+  from: string;
+  to: string[];
+  cc: string[] | null;
+  bcc: string[] | null;
+  replyTo: string[] | null;
+  subject: string;
+  html: string | null;
+  text: string | null;
+  headers: Record<string, string> | null;
+  tags: EmailTag[] | null;
+  attachments: SentAttachment[];
+  /** ISO timestamp the email is scheduled for, or null. */
+  scheduledAt: string | null;
+  topicId: string | null;
+  messageId: string;
+  lastEvent: EmailLastEvent;
+  /** Epoch ms on the emulator clock. */
+  createdAt: number;
+  apiKey: string;
+  idempotencyKey: string | null;
+  /** True when the email came in through `POST /emails/batch`. */
+  batch: boolean;
+}
+
+/** A webhook event emitted by the emulator. */
+export interface EmittedEvent {
+  type: string;
+  /** Sent or received email this event is about. */
+  emailId: string;
+  /** The `svix-id` every delivery of this event carries. */
+  svixId: string;
+  /** The JSON envelope `{ type, created_at, data }`. */
+  payload: WebhookPayload;
+  createdAt: number;
+}
+
+/** Resend's webhook envelope. */
+export interface WebhookPayload {
+  type: string;
+  created_at: string;
+  data: Record<string, unknown>;
+}
+
+/** One attempt to deliver an event to an endpoint. */
+export interface DeliveryAttempt {
+  endpointId: string;
+  url: string;
+  svixId: string;
+  eventType: string;
+  emailId: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** HTTP status of the receiver, or null when the request failed. */
+  status: number | null;
+  /** Network error text, or null. */
+  error: string | null;
+  ok: boolean;
+  /** True when no further attempt will be made for this event and endpoint. */
+  final: boolean;
+  /** Epoch ms (wall clock) of the attempt. */
+  at: number;
+}
+
+/** An attachment of an inbound email. */
+export interface ReceivedAttachment {
+  id: string;
+  filename: string | null;
+  contentType: string;
+  contentDisposition: "inline" | "attachment" | null;
+  contentId: string | null;
+  size: number;
+  content: Uint8Array;
+}
+
+/** An inbound email stored by the emulator. */
+export interface ReceivedEmail {
+  id: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  replyTo: string[];
+  receivedFor: string[];
+  subject: string;
+  html: string | null;
+  text: string | null;
+  headers: Record<string, string>;
+  messageId: string;
+  attachments: ReceivedAttachment[];
+  /** The RFC 822 message. */
+  raw: Uint8Array;
+  createdAt: number;
+}
+
+/** An attachment for {@link ResendEmulator.receive}. */
+export interface InboundAttachmentInput {
+  filename: string;
+  content: Uint8Array | string;
+  contentType?: string;
+  /** Makes the part inline, referenced from HTML as `cid:<contentId>`. */
+  contentId?: string;
+}
+
+/** Fields of an inbound email for {@link ResendEmulator.receive}. */
+export interface InboundFieldsInput {
+  from: string;
+  to: string | string[];
+  cc?: string | string[];
+  subject: string;
+  text?: string;
+  html?: string;
+  attachments?: InboundAttachmentInput[];
+  headers?: Record<string, string>;
+}
+
+/** A raw RFC 822 message for {@link ResendEmulator.receive}. */
+export interface InboundRawInput {
+  raw: Uint8Array | string;
+}
+
+/** Options of {@link ResendEmulator.waitForDeliveries}. */
+export interface WaitForDeliveriesOptions {
+  /** Reject after this long; default 10,000 ms. */
+  timeoutMs?: number;
+}
