@@ -1,0 +1,210 @@
+import { createMailer, type EmailMessage } from "@anymail/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { resend } from "../src/index.js";
+import { RESEND_UNSUPPORTED_FEATURES, resendFeatures } from "../src/quirks.js";
+import { BASE, recipients } from "./support/messages.js";
+import { MOCK_KEY, MOCK_ORIGIN, mockResend } from "./support/mock-resend.js";
+
+let mock: ReturnType<typeof mockResend>;
+afterEach(async () => {
+  await mock?.close();
+});
+
+function mailerFor(
+  options: { verifyAttachmentExtensions?: boolean; ignoreUnsupportedFeatures?: boolean } = {},
+) {
+  mock = mockResend();
+  const provider = resend({
+    apiKey: MOCK_KEY,
+    apiUrl: MOCK_ORIGIN,
+    dispatcher: mock.agent,
+    ...(options.verifyAttachmentExtensions === undefined
+      ? {}
+      : { verifyAttachmentExtensions: options.verifyAttachmentExtensions }),
+  });
+  return createMailer({
+    provider,
+    retry: false,
+    ignoreUnsupportedFeatures: options.ignoreUnsupportedFeatures ?? false,
+  });
+}
+
+const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
+const later = "2030-01-01T00:00:00+00:00";
+
+const refused: [string, Partial<EmailMessage>, string][] = [
+  ["envelopeSender", { envelopeSender: "bounces@example.com" }, "envelopeSender"],
+  ["trackClicks false", { trackClicks: false }, "trackClicks"],
+  ["trackOpens", { trackOpens: true }, "trackOpens"],
+  ["templateId", { templateId: "welcome" }, "templateId"],
+  ["empty mergeGlobalData", { mergeGlobalData: {} }, "mergeGlobalData"],
+  ["mergeData with data", { mergeData: { "ana@example.org": { name: "Ana" } } }, "mergeData"],
+  [
+    "extension that disagrees with the content type",
+    { attachments: [{ filename: "x.pdf", content: png, contentType: "image/png" }] },
+    "attachments of type image/png with name 'x.pdf'",
+  ],
+  [
+    "unnamed attachment of an unknown type",
+    { attachments: [{ content: "x", contentType: "text/x-unknown-type" }] },
+    "unnamed attachments of type text/x-unknown-type",
+  ],
+  [
+    "inline attachment without Content-ID",
+    { attachments: [{ filename: "logo.png", content: png, inline: true }] },
+    "inline attachments without Content-ID",
+  ],
+  [
+    "attachments with sendAt",
+    { attachments: [{ filename: "a.txt", content: "a" }], sendAt: later },
+    "attachments with sendAt",
+  ],
+  [
+    "attachments in a batch",
+    { attachments: [{ filename: "a.txt", content: "a" }], mergeMetadata: {} },
+    "attachments in a batch send",
+  ],
+  ["sendAt in a batch", { sendAt: later, mergeHeaders: {} }, "sendAt in a batch send"],
+  [
+    "a non-ASCII local part in to",
+    { to: "jörg@example.org" },
+    "non-ASCII local parts in addresses (EAI): 'jörg@example.org'",
+  ],
+  [
+    "a non-ASCII local part in replyTo",
+    { replyTo: "Zoë <zoë@example.org>" },
+    "non-ASCII local parts in addresses (EAI): 'zoë@example.org'",
+  ],
+  [
+    "more than 50 to in a single send",
+    { to: recipients(51) },
+    "more than 50 to recipients in a single send (got 51)",
+  ],
+  [
+    "a batch without to",
+    { to: undefined, cc: "c@example.org", mergeMetadata: {} },
+    "a batch send without to recipients",
+  ],
+];
+
+describe("unsupported features are refused before any HTTP call", () => {
+  for (const [title, fields, feature] of refused) {
+    it(title, async () => {
+      const mailer = mailerFor();
+      await expect(mailer.send({ ...BASE, ...fields })).rejects.toMatchObject({
+        code: "unsupported_feature",
+        provider: "Resend",
+        feature,
+        message: `Resend does not support ${feature}`,
+      });
+      expect(mock.requests).toHaveLength(0);
+    });
+  }
+});
+
+describe("limits that are not hit", () => {
+  const accepted: [string, Partial<EmailMessage>][] = [
+    [
+      "a matching extension, any case",
+      { attachments: [{ filename: "X.PNG", content: png, contentType: "image/png" }] },
+    ],
+    [
+      "an extension known only as octet-stream (.img)",
+      { attachments: [{ filename: "photo.img", content: png, contentType: "image/png" }] },
+    ],
+    [
+      "an extension known only as octet-stream (.bin)",
+      { attachments: [{ filename: "data.bin", content: png, contentType: "image/png" }] },
+    ],
+    [
+      "an unknown extension",
+      { attachments: [{ filename: "x.zzz", content: png, contentType: "image/png" }] },
+    ],
+    [
+      "an extension shared by several types",
+      { attachments: [{ filename: "feed.xml", content: "<a/>", contentType: "text/xml" }] },
+    ],
+    [
+      "inline with Content-ID",
+      { attachments: [{ content: png, contentType: "image/png", contentId: "logo" }] },
+    ],
+    ["exactly 50 to", { to: recipients(50) }],
+    ["sendAt without attachments", { sendAt: later }],
+    ["a non-ASCII domain and display name", { to: "Jörg <jorg@bücher.example>" }],
+  ];
+  for (const [title, fields] of accepted) {
+    it(title, async () => {
+      const mailer = mailerFor();
+      mock.replyId("ok");
+      await expect(mailer.send({ ...BASE, ...fields })).resolves.toMatchObject({ messageId: "ok" });
+      expect(mock.requests).toHaveLength(1);
+    });
+  }
+
+  it("allows a batch with more than 50 to", async () => {
+    const mailer = mailerFor();
+    mock.replyBatch(1);
+    await mailer.send({ ...BASE, to: recipients(51), mergeMetadata: {} });
+    expect(mock.requests).toHaveLength(1);
+  });
+
+  it("skips the extension check when verifyAttachmentExtensions is false", async () => {
+    const mailer = mailerFor({ verifyAttachmentExtensions: false });
+    mock.replyId();
+    await mailer.send({
+      ...BASE,
+      attachments: [{ filename: "x.pdf", content: png, contentType: "image/png" }],
+    });
+    expect((mock.requests[0]!.json as { attachments: unknown[] }).attachments).toEqual([
+      {
+        content: Buffer.from(png).toString("base64"),
+        filename: "x.pdf",
+        content_type: "image/png",
+      },
+    ]);
+  });
+});
+
+describe("ignoreUnsupportedFeatures sends best effort, as anymail does", () => {
+  it("drops unsupported fields and sends quirky attachments with empty names", async () => {
+    const mailer = mailerFor({ ignoreUnsupportedFeatures: true });
+    mock.replyId();
+    await mailer.send({
+      ...BASE,
+      trackOpens: true,
+      templateId: "t",
+      attachments: [
+        { content: "x", contentType: "text/x-unknown-type" },
+        { filename: "i.png", content: png, inline: true },
+      ],
+    });
+    const body = mock.requests[0]?.json as Record<string, unknown>;
+    expect(body).not.toHaveProperty("track_opens");
+    expect(body.attachments).toEqual([
+      { content: "eA==", filename: "", content_type: 'text/x-unknown-type; charset="utf-8"' },
+      {
+        content: Buffer.from(png).toString("base64"),
+        filename: "i.png",
+        content_type: "image/png",
+        content_id: "",
+      },
+    ]);
+  });
+});
+
+describe("the feature table", () => {
+  it("lists exactly the unsupported fields of the brief", () => {
+    expect(resendFeatures().unsupported).toEqual([
+      "envelopeSender",
+      "trackClicks",
+      "trackOpens",
+      "templateId",
+      "mergeGlobalData",
+    ]);
+    expect(RESEND_UNSUPPORTED_FEATURES.every((f) => f.description.length > 0)).toBe(true);
+  });
+
+  it("has a description for every quirk", () => {
+    for (const quirk of resendFeatures().quirks) expect(quirk.description).toBeTruthy();
+  });
+});
