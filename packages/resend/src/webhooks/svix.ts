@@ -15,8 +15,8 @@ type SvixWebhookClass = new (secret: string) => SvixWebhook;
 export type OptionalRequire = (id: string) => unknown;
 
 function defaultRequire(): OptionalRequire {
-  // The CJS build has a module-scoped `require`; the ESM build has `import.meta.url`.
-  if (typeof require === "function") return require;
+  // Not a bare `require`: the bundler would swap in a shim that throws in the ESM build.
+  // The CJS build gets `import.meta.url` from the bundler's shim for __filename.
   return createRequire(import.meta.url);
 }
 
