@@ -1,0 +1,171 @@
+import {
+  AnymailConfigurationError,
+  AnymailImproperlyInstalled,
+  AnymailWebhookValidationFailure,
+} from "@anymail/core";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { resendWebhooks } from "../../src/index.js";
+import { loadSvixWebhook } from "../../src/webhooks/svix.js";
+import { OTHER_SECRET, rawRequest, SECRET, signedHeaders, signedRequest } from "./helpers.js";
+
+const payload = {
+  type: "email.delivered",
+  created_at: "2026-11-20T10:15:06.318Z",
+  data: { email_id: "e1", to: ["ana@example.org"] },
+};
+const body = JSON.stringify(payload);
+
+async function failure(promise: Promise<unknown>): Promise<AnymailWebhookValidationFailure> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AnymailWebhookValidationFailure);
+  return error as AnymailWebhookValidationFailure;
+}
+
+describe("resendWebhooks signature verification (svix)", () => {
+  const provider = resendWebhooks({ signingSecret: SECRET, inboundSecret: OTHER_SECRET });
+
+  it("accepts a correctly signed body and returns the svix-id as delivery id", async () => {
+    await expect(
+      provider.verify("tracking", signedRequest(payload, { id: "msg_abc" })),
+    ).resolves.toEqual({ deliveryId: "msg_abc" });
+    expect(provider.isSigned("tracking")).toBe(true);
+    expect(provider.isSigned("inbound")).toBe(true);
+  });
+
+  it("accepts the Standard Webhooks header names (webhook-*)", async () => {
+    const request = signedRequest(payload, { id: "msg_std", headerPrefix: "webhook" });
+    await expect(provider.verify("tracking", request)).resolves.toEqual({ deliveryId: "msg_std" });
+  });
+
+  it("accepts a rotated signature list where any v1 entry matches", async () => {
+    const headers = signedHeaders(body);
+    headers.set("svix-signature", `v1,Zm9vYmFy ${headers.get("svix-signature")}`);
+    await expect(provider.verify("tracking", rawRequest(body, headers))).resolves.toBeDefined();
+  });
+
+  it("rejects a tampered body", async () => {
+    const headers = signedHeaders(body);
+    const tampered = body.replace("ana@", "eve@");
+    const error = await failure(provider.verify("tracking", rawRequest(tampered, headers)));
+    expect(error.message).toMatch(/No matching signature/);
+  });
+
+  it("rejects re-serialized JSON (whitespace differs from the signed bytes)", async () => {
+    const headers = signedHeaders(JSON.stringify(payload, null, 2));
+    await failure(provider.verify("tracking", rawRequest(body, headers)));
+  });
+
+  it("rejects the wrong secret, and uses the inbound secret for inbound", async () => {
+    const signedWithInbound = signedRequest(payload, { secret: OTHER_SECRET });
+    await failure(provider.verify("tracking", signedWithInbound));
+    await expect(provider.verify("inbound", signedWithInbound)).resolves.toBeDefined();
+    await failure(provider.verify("inbound", signedRequest(payload, { secret: SECRET })));
+  });
+
+  it("rejects stale and future timestamps (5-minute tolerance)", async () => {
+    const stale = new Date(Date.now() - 6 * 60 * 1000);
+    const future = new Date(Date.now() + 6 * 60 * 1000);
+    expect(
+      (await failure(provider.verify("tracking", signedRequest(payload, { at: stale })))).message,
+    ).toMatch(/too old/);
+    expect(
+      (await failure(provider.verify("tracking", signedRequest(payload, { at: future })))).message,
+    ).toMatch(/too new/);
+    const recent = new Date(Date.now() - 4 * 60 * 1000);
+    await expect(
+      provider.verify("tracking", signedRequest(payload, { at: recent })),
+    ).resolves.toBeDefined();
+  });
+
+  it.each(["svix-id", "svix-timestamp", "svix-signature"])(
+    "rejects a missing %s header",
+    async (name) => {
+      const headers = signedHeaders(body);
+      headers.delete(name);
+      const error = await failure(provider.verify("tracking", rawRequest(body, headers)));
+      expect(error.message).toMatch(/Missing required headers/);
+    },
+  );
+
+  it("never puts the secret in an error message", async () => {
+    const error = await failure(
+      provider.verify("tracking", signedRequest(payload, { secret: OTHER_SECRET })),
+    );
+    expect(error.message).not.toContain(SECRET);
+    expect(error.message).not.toContain(SECRET.slice("whsec_".length));
+    expect(error.message).toContain("RESEND_SIGNING_SECRET");
+  });
+
+  it("passes an authentic non-JSON body on to parse (which answers 400), not as a signature failure", async () => {
+    await expect(provider.verify("tracking", signedRequest("not json"))).resolves.toBeDefined();
+  });
+
+  it("without a secret, verifies nothing and still reports the delivery id", async () => {
+    const open = resendWebhooks({});
+    expect(open.isSigned("tracking")).toBe(false);
+    const headers = new Headers({ "svix-id": "msg_open" });
+    await expect(open.verify("tracking", rawRequest(body, headers))).resolves.toEqual({
+      deliveryId: "msg_open",
+    });
+  });
+
+  it("refuses a secret that isn't a Svix secret, without echoing it", () => {
+    const bad = "whsec_!!!not-base64!!!";
+    expect(() => resendWebhooks({ signingSecret: bad })).toThrow(AnymailConfigurationError);
+    try {
+      resendWebhooks({ signingSecret: bad });
+    } catch (error) {
+      expect((error as Error).message).not.toContain("not-base64");
+    }
+  });
+});
+
+describe("resendWebhooks configuration", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("reads secrets from RESEND_SIGNING_SECRET and RESEND_INBOUND_SECRET", async () => {
+    vi.stubEnv("RESEND_SIGNING_SECRET", SECRET);
+    vi.stubEnv("RESEND_INBOUND_SECRET", "");
+    const provider = resendWebhooks();
+    expect(provider.isSigned("tracking")).toBe(true);
+    expect(provider.isSigned("inbound")).toBe(false);
+    await failure(provider.verify("tracking", signedRequest(payload, { secret: OTHER_SECRET })));
+  });
+
+  it("refuses an unusable apiUrl or fetchTimeoutMs", () => {
+    expect(() => resendWebhooks({ apiUrl: "ftp://x" })).toThrow(AnymailConfigurationError);
+    expect(() => resendWebhooks({ apiUrl: "::" })).toThrow(AnymailConfigurationError);
+    expect(() => resendWebhooks({ fetchTimeoutMs: 0 })).toThrow(AnymailConfigurationError);
+  });
+});
+
+describe("svix as an optional peer dependency", () => {
+  it("a missing svix is AnymailImproperlyInstalled naming svix@1", () => {
+    const notFound = () => {
+      throw Object.assign(new Error("Cannot find module 'svix'"), { code: "MODULE_NOT_FOUND" });
+    };
+    let error: unknown;
+    try {
+      loadSvixWebhook(notFound);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AnymailImproperlyInstalled);
+    expect((error as AnymailImproperlyInstalled).packageName).toBe("svix");
+    expect((error as Error).message).toContain("npm install svix@1");
+  });
+
+  it("a svix without Webhook (wrong major) is reported too", () => {
+    expect(() => loadSvixWebhook(() => ({}))).toThrow(AnymailImproperlyInstalled);
+  });
+
+  it("other load errors are not disguised", () => {
+    const broken = () => {
+      throw new TypeError("boom");
+    };
+    expect(() => loadSvixWebhook(broken)).toThrow(TypeError);
+  });
+});
