@@ -127,3 +127,12 @@ export const basicEmail = {
   subject: "Hello",
   text: "Hi there",
 };
+
+/** Polls a condition on the event loop (no fixed sleeps); throws after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
