@@ -75,7 +75,12 @@ function header(stored: Record<string, unknown>, name: string): string | undefin
   return key === undefined ? undefined : headers[key];
 }
 
-const base = { from: "Shop <shop@example.com>", to: "ana@example.org", text: "hi" } as const;
+const base = {
+  from: "Shop <shop@example.com>",
+  to: "ana@example.org",
+  subject: "hostile",
+  text: "hi",
+} as const;
 
 describe("header injection", () => {
   const injections = [

@@ -87,32 +87,45 @@ describe("the API key never shows in errors, logs or espResponse", () => {
 
   it("on 403 invalid_api_key", async () => {
     const value = await scenario("403", { apiKeys: ["re_someone_elses_key"] });
-    expect(value.error).toBeDefined();
+    expect(value.error).toMatchObject({ code: "api_error", statusCode: 403 });
   });
 
   it("on 422 validation errors", async () => {
-    await scenario("422", {}, { msg: { espExtra: { tags: [{ name: "bad tag!", value: "x" }] } } });
+    const value = await scenario(
+      "422",
+      {},
+      { msg: { espExtra: { tags: [{ name: "bad tag!", value: "x" }] } } },
+    );
+    expect(value.error).toMatchObject({ code: "api_error", statusCode: 422 });
   });
 
   it("on injected 500s and connection resets", async () => {
-    await scenario("500", { faults: { "POST /emails": { errorRate: 1, errorStatus: 500 } } });
-    await scenario("reset", { faults: { "POST /emails": { resetRate: 1 } } });
+    const http500 = await scenario("500", {
+      faults: { "POST /emails": { errorRate: 1, errorStatus: 500 } },
+    });
+    expect(http500.error).toMatchObject({ code: "api_error", statusCode: 500 });
+    const reset = await scenario("reset", { faults: { "POST /emails": { resetRate: 1 } } });
+    expect(reset.error).toMatchObject({ code: "api_error", kind: "network" });
   });
 
   it("on timeouts", async () => {
-    await scenario(
+    const value = await scenario(
       "timeout",
       { faults: { "POST /emails": { latencyMs: 2_000 } } },
       { timeoutMs: 100 },
     );
+    // The 2nd attempt may meet the 1st still in flight at the emulator (409 concurrent).
+    expect(value.error).toMatchObject({ code: "api_error", retryable: true });
   });
 
   it("on connection refused", async () => {
-    await scenario("refused", {}, { apiUrl: "http://127.0.0.1:9" });
+    const value = await scenario("refused", {}, { apiUrl: "http://127.0.0.1:9" });
+    expect(value.error).toMatchObject({ code: "api_error", kind: "network" });
   });
 
   it("when the API key is embedded in the URL (user:pass@) or echoed back by the server", async () => {
-    await scenario("echo", {}, { apiUrl: `http://user:${API_KEY}@127.0.0.1:9` });
+    const value = await scenario("echo", {}, { apiUrl: `http://user:${API_KEY}@127.0.0.1:9` });
+    expect(value.error).toBeDefined();
   });
 });
 
@@ -178,6 +191,17 @@ describe("webhook secrets never show in responses or logs", () => {
     expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 400, 500, expect.any(Number)]);
     expect(answers[5]!.status).toBeGreaterThanOrEqual(500);
     expect(findLeakedSecrets({ answers, logs, printed }, ALL_SECRETS)).toEqual([]);
+  });
+});
+
+describe("the secret scanner itself", () => {
+  it("finds a planted secret in an error's cause, a log record and base64 basic auth", () => {
+    const planted = new Error("outer", { cause: new Error(`inner ${API_KEY}`) });
+    expect(findLeakedSecrets(planted, [API_KEY])).toEqual([API_KEY]);
+    expect(
+      findLeakedSecrets([{ auth: Buffer.from(BASIC).toString("base64") }], [BASIC]),
+    ).toHaveLength(1);
+    expect(findLeakedSecrets({ s: SIGNING.slice(6) }, [SIGNING])).toHaveLength(1);
   });
 });
 

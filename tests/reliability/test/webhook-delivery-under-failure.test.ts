@@ -3,7 +3,7 @@ import { createMailer } from "@anymail/core";
 import { resend, resendWebhooks } from "@anymail/resend";
 import { startResendEmulator } from "@anymail/resend-emulator";
 import { createWebhookHandler } from "@anymail/webhooks";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { seededRandom } from "./helpers/seeded-random.js";
 import { startWebServer, type WebServer } from "./helpers/web-server.js";
 
@@ -25,6 +25,7 @@ describe("webhook delivery under failure", () => {
     const handlerCalls = { total: 0, failed: 0 };
     const handler = createWebhookHandler({
       providers: [resendWebhooks({ signingSecret: SIGNING_SECRET })],
+      logger: () => {},
       onTracking: async (event: TrackingEvent) => {
         handlerCalls.total++;
         if (random() < 0.3) {
@@ -77,11 +78,6 @@ describe("webhook delivery under failure", () => {
     // Wait until every delivery has settled (succeeded or exhausted its schedule).
     await emu.waitForDeliveries(undefined, { timeoutMs: 60_000 });
 
-    const eventIds = new Set<string>();
-    for (const delivery of emu.deliveries) {
-      const id = (delivery as { svixId?: string; messageId?: string; id?: string }).svixId;
-      if (id) eventIds.add(id);
-    }
     const emitted = emu.events.length;
     console.log(
       `webhook soak: ${sends} sends, ${emitted} events, ${emu.deliveries.length} delivery attempts, ` +
@@ -92,6 +88,7 @@ describe("webhook delivery under failure", () => {
     // sent + delivered per email.
     expect(emitted).toBe(sends * 2);
     expect(handledOk.size).toBe(emitted);
+    expect(new Set(handledOk.keys())).toEqual(new Set(emu.events.map((e) => e.svixId)));
     const twice = [...handledOk].filter(([, n]) => n !== 1);
     expect(twice).toEqual([]);
     expect(handledOk.has("missing")).toBe(false);
@@ -99,5 +96,69 @@ describe("webhook delivery under failure", () => {
     expect(handlerCalls.failed).toBeGreaterThan(0);
     expect(lostAcks).toBeGreaterThan(0);
     expect(emu.deliveries.length).toBeGreaterThan(emitted);
+  });
+
+  it("a delivery captured off the wire and replayed after the tolerance is refused", async () => {
+    const handled: string[] = [];
+    const handler = createWebhookHandler({
+      providers: [resendWebhooks({ signingSecret: SIGNING_SECRET })],
+      logger: () => {},
+      onTracking: async (event: TrackingEvent) => {
+        handled.push(event.eventId ?? "");
+      },
+    });
+    const captured: { headers: [string, string][]; body: Uint8Array }[] = [];
+    const server = await startWebServer(async (request) => {
+      const body = new Uint8Array(await request.clone().arrayBuffer());
+      captured.push({ headers: [...request.headers], body });
+      return handler.handle(request);
+    });
+    cleanup.push(() => server.close());
+    const emu = await startResendEmulator({
+      port: 0,
+      rateLimit: false,
+      webhooks: [
+        {
+          url: `${server.url}/anymail/resend/tracking`,
+          secret: SIGNING_SECRET,
+          events: ["email.sent"],
+        },
+      ],
+    });
+    cleanup.push(() => emu.close());
+    const mailer = createMailer({
+      provider: resend({ apiKey: "re_capture_key", apiUrl: emu.url }),
+    });
+    cleanup.push(() => mailer.close());
+    await mailer.send({
+      from: "a@example.com",
+      to: "b@example.org",
+      subject: "capture",
+      text: "x",
+    });
+    await emu.waitForDeliveries(undefined, { timeoutMs: 10_000 });
+    expect(captured).toHaveLength(1);
+    expect(handled).toHaveLength(1);
+
+    const replay = () =>
+      handler.handle(
+        new Request(`${server.url}/anymail/resend/tracking`, {
+          method: "POST",
+          headers: captured[0]!.headers,
+          body: captured[0]!.body as unknown as BodyInit,
+        }),
+      );
+    // Immediately: a duplicate, acknowledged without a second handler call.
+    expect((await replay()).status).toBe(200);
+    expect(handled).toHaveLength(1);
+    // After the tolerance: refused outright.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 5 * 60_000 + 5_000);
+      expect((await replay()).status).toBe(401);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(handled).toHaveLength(1);
   });
 });

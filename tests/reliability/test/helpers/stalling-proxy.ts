@@ -69,7 +69,7 @@ export async function startStallingProxy(targetUrl: string): Promise<StallingPro
     const upstream = await fetch(targetUrl + seen.path, {
       method: seen.method,
       headers,
-      ...(body.length > 0 ? { body } : {}),
+      ...(body.length > 0 ? { body: new Uint8Array(body) as unknown as BodyInit } : {}),
     });
     let payload = Buffer.from(await upstream.arrayBuffer());
     const type = upstream.headers.get("content-type") ?? "";

@@ -57,9 +57,14 @@ export function sentEvent(overrides: Record<string, unknown> = {}): Record<strin
 
 export function post(
   url: string,
-  body: BodyInit | null,
+  body: BodyInit | Uint8Array | null,
   headers: Record<string, string> = {},
   method = "POST",
 ): Request {
-  return new Request(url, { method, body, headers, duplex: "half" } as RequestInit);
+  return new Request(url, {
+    method,
+    body: body as BodyInit | null,
+    headers,
+    duplex: "half",
+  } as RequestInit);
 }
