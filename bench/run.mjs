@@ -3,14 +3,15 @@
 // Markdown report with the ratios and the targets of issue 7. Not a test: nothing here fails
 // on a number; a benchmark only fails when a client stops answering correctly.
 //
-//   node bench/run.mjs [--quick] [--only=size,cold,send,batch,webhooks] [--json=out.json]
+//   node bench/run.mjs [--quick] [--only=size,cold,send,breakdown,batch,webhooks] [--json=out.json]
 import { writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { benchBatch, renderBatch } from "./send/batch-bench.mjs";
 import { benchBundleSize, renderBundleSize } from "./load/bundle-size.mjs";
 import { benchColdStart, renderColdStart } from "./load/cold-start.mjs";
 import { markdownTable } from "./lib/format.mjs";
 import { benchSend, renderSend } from "./send/bench.mjs";
+import { benchBreakdown, renderBreakdown } from "./send/breakdown.mjs";
 import { benchWebhooks, renderWebhooks } from "./webhooks/bench.mjs";
 
 const args = process.argv.slice(2);
@@ -25,6 +26,12 @@ const sections = [
   { key: "size", title: "Bundle size", run: benchBundleSize, render: renderBundleSize },
   { key: "cold", title: "Cold start", run: benchColdStart, render: renderColdStart },
   { key: "send", title: "Send throughput and latency; heap", run: benchSend, render: renderSend },
+  {
+    key: "breakdown",
+    title: "Where a send's CPU goes (no HTTP)",
+    run: benchBreakdown,
+    render: renderBreakdown,
+  },
   {
     key: "batch",
     title: "Batch: 10,000 recipients with mergeMetadata",
@@ -49,6 +56,7 @@ const machine = {
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
 };
+const loadAtStart = loadavg()[0];
 const started = performance.now();
 const results = {};
 const report = [
@@ -79,7 +87,10 @@ if (targets.length > 0) {
   );
 }
 const totalSeconds = (performance.now() - started) / 1000;
-report.push("", `Total benchmark time: ${totalSeconds.toFixed(0)} s.`);
+report.push(
+  "",
+  `Total benchmark time: ${totalSeconds.toFixed(0)} s. 1-minute load average: ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end (on ${machine.cores} cores; anything well above 0 means other work shared the CPU and the numbers are noisier).`,
+);
 console.log(report.join("\n"));
 
 if (jsonPath) {

@@ -10,9 +10,12 @@ const onTracking = () => {
   handled++;
 };
 
+// BENCH_REPLAY_STORE=off: `replayStore: false`, so the same signed request can be replayed
+// by the load generator; otherwise anymail's default in-memory store is on.
 async function anymailOptions() {
   const { resendWebhooks } = await import("@anymail/resend");
-  return { providers: [resendWebhooks({ signingSecret })], onTracking };
+  const replay = process.env.BENCH_REPLAY_STORE === "off" ? { replayStore: false } : {};
+  return { providers: [resendWebhooks({ signingSecret })], onTracking, ...replay };
 }
 
 const servers = {

@@ -1,0 +1,159 @@
+// Where a send's CPU goes, stage by stage, in-process and without HTTP: the numbers that
+// explain the gap between anymail and raw undici in the throughput table. Each stage runs
+// after a warm-up; µs per call.
+import { randomUUID } from "node:crypto";
+import { fmt, markdownTable } from "../lib/format.mjs";
+import { neutralMessage, resendPayload } from "./message.mjs";
+
+async function timeSync(fn, iterations) {
+  for (let i = 0; i < Math.min(2000, iterations); i++) fn();
+  const begin = performance.now();
+  for (let i = 0; i < iterations; i++) fn();
+  return ((performance.now() - begin) * 1000) / iterations;
+}
+
+async function timeAsync(fn, iterations) {
+  for (let i = 0; i < Math.min(2000, iterations); i++) await fn();
+  const begin = performance.now();
+  for (let i = 0; i < iterations; i++) await fn();
+  return ((performance.now() - begin) * 1000) / iterations;
+}
+
+function batchMessage(count) {
+  const to = Array.from({ length: count }, (_, i) => `user${i}@example.org`);
+  return {
+    from: "Shop <shop@example.com>",
+    to,
+    subject: "Spring sale starts today",
+    text: "Hi, our spring sale starts today.",
+    metadata: { campaign: "spring-2025" },
+    mergeMetadata: Object.fromEntries(to.map((address, i) => [address, { userId: i }])),
+  };
+}
+
+export async function benchBreakdown({ quick, log }) {
+  const core = await import("@anymail/core");
+  const resendPackage = await import("@anymail/resend");
+  const n = quick ? 5_000 : 20_000;
+  const features = resendPackage.resendFeatures({ verifyAttachmentExtensions: true });
+  const fixedResult = {
+    messageId: "x",
+    status: new Set(["queued"]),
+    recipients: { "ana@example.org": { status: "queued", messageId: "x" } },
+  };
+  const noHttpProvider = { name: "Resend", features, send: async () => fixedResult };
+  const mailerNoHttp = core.createMailer({ provider: noHttpProvider });
+  const mailerNoHttpNoRetry = core.createMailer({ provider: noHttpProvider, retry: false });
+  const prepared = core.prepareMessage(neutralMessage);
+  const retryOptions = core.resolveRetryOptions({});
+
+  const rows = [];
+  const stage = async (label, fn, isAsync = false) => {
+    const us = isAsync ? await timeAsync(fn, n) : await timeSync(fn, n);
+    rows.push({ label, us });
+  };
+
+  await stage("raw: JSON.stringify(resend payload)", () => JSON.stringify(resendPayload));
+  await stage("raw: crypto.randomUUID()", () => randomUUID());
+  await stage("core combineDefaults (no defaults)", () =>
+    core.combineDefaults(undefined, neutralMessage),
+  );
+  await stage('core parseAddress("Shop <shop@example.com>")', () =>
+    core.parseAddress(neutralMessage.from, "from"),
+  );
+  await stage('core parseAddressList("ana@example.org")', () =>
+    core.parseAddressList("ana@example.org", "to"),
+  );
+  await stage("core prepareMessage (from + 1 to, subject, text, html)", () =>
+    core.prepareMessage(neutralMessage),
+  );
+  await stage("core checkFeatures (Resend features)", () =>
+    core.checkFeatures(noHttpProvider, prepared, {}),
+  );
+  await stage("resend planResendRequests (payload + JSON)", () =>
+    resendPackage.planResendRequests(prepared),
+  );
+  await stage("AbortController + setTimeout/clearTimeout + add/removeEventListener", () => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => {}, 60_000);
+    const onAbort = () => {};
+    controller.signal.addEventListener("abort", onAbort, { once: true });
+    controller.signal.removeEventListener("abort", onAbort);
+    clearTimeout(timer);
+  });
+  await stage(
+    "core withRetries(default policy, resolved op)",
+    () => core.withRetries(retryOptions, async () => 1),
+    true,
+  );
+  await stage(
+    "mailer.send, provider without HTTP (retries on)",
+    () => mailerNoHttp.send(neutralMessage),
+    true,
+  );
+  await stage(
+    "mailer.send, provider without HTTP (retry: false)",
+    () => mailerNoHttpNoRetry.send(neutralMessage),
+    true,
+  );
+
+  const batch = batchMessage(10_000);
+  const batchRows = [];
+  const once = async (label, fn) => {
+    await fn();
+    const begin = performance.now();
+    const value = await fn();
+    batchRows.push({ label, ms: performance.now() - begin });
+    return value;
+  };
+  const preparedBatch = await once("prepareMessage (10,000 to + 10,000 mergeMetadata keys)", () =>
+    core.prepareMessage(batch),
+  );
+  await once("parseAddressList of the 10,000 `to` alone", () =>
+    core.parseAddressList(batch.to, "to"),
+  );
+  await once("checkFeatures", () => core.checkFeatures(noHttpProvider, preparedBatch, {}));
+  await once("planResendRequests (100 bodies)", () =>
+    resendPackage.planResendRequests(preparedBatch),
+  );
+  await once("the same 100 bodies by hand (JSON.stringify)", () => {
+    const bodies = [];
+    for (let i = 0; i < batch.to.length; i += 100) {
+      bodies.push(
+        JSON.stringify(
+          batch.to.slice(i, i + 100).map((to, j) => ({
+            from: batch.from,
+            to: [to],
+            subject: batch.subject,
+            text: batch.text,
+            headers: { "X-Metadata": JSON.stringify({ ...batch.metadata, userId: i + j }) },
+          })),
+        ),
+      );
+    }
+    return bodies;
+  });
+  log(
+    `  breakdown: prepareMessage ${rows.find((r) => r.label.startsWith("core prepareMessage")).us.toFixed(1)} µs`,
+  );
+  return { rows, batchRows, iterations: n };
+}
+
+export function renderBreakdown({ rows, batchRows, iterations }) {
+  return {
+    text: [
+      `In-process, no HTTP, ${fmt.int(iterations)} calls per stage after a warm-up (µs per call). The single message is the one every client sends above.`,
+      "",
+      markdownTable(
+        ["stage (single send)", "µs/call"],
+        rows.map((r) => [r.label, r.us.toFixed(2)]),
+      ),
+      "",
+      markdownTable(
+        ["stage (batch of 10,000 with mergeMetadata)", "ms"],
+        batchRows.map((r) => [r.label, r.ms.toFixed(1)]),
+      ),
+    ].join("\n"),
+    targets: [],
+  };
+}
