@@ -74,29 +74,34 @@ export function resendQuirks(options: ResendFeatureOptions = {}): FeatureQuirk[]
         generatedFilename(a.mimeType) === undefined,
     );
   const eaiAddress = (message: PreparedMessage) => allAddresses(message).find((a) => a.usesEai);
+  // describe() is called detached by some callers, so it names features without `this`.
+  const MISMATCH = "attachments whose filename extension disagrees with their content type";
+  const UNNAMED = "unnamed attachments of a type with no known extension";
+  const EAI = "non-ASCII local parts in addresses (EAI)";
+  const TOO_MANY_TO = `more than ${RESEND_MAX_TO_RECIPIENTS} to recipients in a single send`;
 
   return [
     {
-      feature: "attachments whose filename extension disagrees with their content type",
+      feature: MISMATCH,
       description:
         "Resend silently drops such mail. Switch off with `verifyAttachmentExtensions: false`; extensions known only as application/octet-stream (.bin, .img) never disagree",
       when: (message) => verifyExtensions && mismatched(message) !== undefined,
       describe(message) {
         const attachment = mismatched(message);
         return attachment === undefined
-          ? this.feature
+          ? MISMATCH
           : `attachments of type ${attachment.mimeType} with name '${attachment.filename}'`;
       },
     },
     {
-      feature: "unnamed attachments of a type with no known extension",
+      feature: UNNAMED,
       description:
         "Resend derives the type from the filename; unnamed attachments are named `attachment.<ext>` when the type has an extension",
       when: (message) => unnamedUnknown(message) !== undefined,
       describe(message) {
         const attachment = unnamedUnknown(message);
         return attachment === undefined
-          ? this.feature
+          ? UNNAMED
           : `unnamed attachments of type ${attachment.mimeType}`;
       },
     },
@@ -125,23 +130,23 @@ export function resendQuirks(options: ResendFeatureOptions = {}): FeatureQuirk[]
       when: (message) => message.isBatch && message.sendAt !== undefined,
     },
     {
-      feature: "non-ASCII local parts in addresses (EAI)",
+      feature: EAI,
       description:
         "Resend rejects addresses like `jörg@example.com` in any field (non-ASCII domains are fine)",
       when: (message) => eaiAddress(message) !== undefined,
       describe(message) {
         const address = eaiAddress(message);
         return address === undefined
-          ? this.feature
+          ? EAI
           : `non-ASCII local parts in addresses (EAI): '${address.addrSpec}'`;
       },
     },
     {
-      feature: `more than ${RESEND_MAX_TO_RECIPIENTS} to recipients in a single send`,
+      feature: TOO_MANY_TO,
       description: "Resend's limit per `POST /emails`; a batch send has no such limit",
       when: (message) => !message.isBatch && message.to.length > RESEND_MAX_TO_RECIPIENTS,
       describe(message) {
-        return `${this.feature} (got ${message.to.length})`;
+        return `${TOO_MANY_TO} (got ${message.to.length})`;
       },
     },
     {

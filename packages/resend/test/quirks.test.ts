@@ -2,7 +2,7 @@ import { createMailer, type EmailMessage } from "@anymail/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { resend } from "../src/index.js";
 import { RESEND_UNSUPPORTED_FEATURES, resendFeatures } from "../src/quirks.js";
-import { BASE, recipients } from "./support/messages.js";
+import { BASE, prepared, recipients } from "./support/messages.js";
 import { MOCK_KEY, MOCK_ORIGIN, mockResend } from "./support/mock-resend.js";
 
 let mock: ReturnType<typeof mockResend>;
@@ -202,6 +202,14 @@ describe("the feature table", () => {
       "mergeGlobalData",
     ]);
     expect(RESEND_UNSUPPORTED_FEATURES.every((f) => f.description.length > 0)).toBe(true);
+  });
+
+  it("describes a quirk even when describe() is called detached", () => {
+    const quirk = resendFeatures().quirks.find((q) => q.feature.startsWith("more than 50"));
+    const describeDetached = quirk?.describe;
+    expect(describeDetached?.(prepared({ to: recipients(51) }))).toBe(
+      "more than 50 to recipients in a single send (got 51)",
+    );
   });
 
   it("has a description for every quirk", () => {
