@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { EventEmitter } from "node:events";
 import { parseCliArgs } from "../src/internal/cli-args.js";
+import { runCli } from "../src/internal/cli-main.js";
 import { basicEmail, call, emulator, sdk } from "./helpers.js";
 
 describe("inspection over HTTP under /_emulator/", () => {
@@ -127,5 +129,54 @@ describe("CLI arguments", () => {
     expect(() => parseCliArgs(["--bogus"])).toThrow(/Unknown option/);
     expect(() => parseCliArgs(["--port", "abc"])).toThrow(/--port/);
     expect(() => parseCliArgs(["--webhook"])).toThrow(/URL/);
+  });
+});
+
+describe("CLI run", () => {
+  function io() {
+    const signals = new EventEmitter();
+    const output = { out: "", err: "" };
+    return {
+      signals,
+      output,
+      io: {
+        out: (text: string) => {
+          output.out += text;
+        },
+        err: (text: string) => {
+          output.err += text;
+        },
+        onSignal: (signal: "SIGINT" | "SIGTERM", handler: () => void) => {
+          signals.once(signal, handler);
+        },
+      },
+    };
+  }
+
+  it("prints the URL and each webhook secret, serves requests and stops on SIGTERM", async () => {
+    const { io: cliIo, output, signals } = io();
+    const run = await runCli(
+      ["--port", "0", "--webhook", "http://127.0.0.1:9/hooks", "--rate-limit", "off"],
+      cliIo,
+    );
+    const emu = run.emulator!;
+    expect(output.out).toContain(`listening on ${emu.url}`);
+    expect(output.out).toContain(
+      `Webhook http://127.0.0.1:9/hooks  secret ${emu.webhooks[0]!.secret}`,
+    );
+    expect((await sdk(emu).emails.send(basicEmail)).error).toBeNull();
+    signals.emit("SIGTERM");
+    await run.stopped;
+    expect(output.out).toContain("SIGTERM received");
+    await expect(fetch(`${emu.url}/emails`)).rejects.toThrow();
+  });
+
+  it("prints help and reports bad arguments with exit code 2", async () => {
+    const help = io();
+    expect((await runCli(["--help"], help.io)).exitCode).toBe(0);
+    expect(help.output.out).toContain("--webhook <url[,secret]>");
+    const bad = io();
+    expect((await runCli(["--nope"], bad.io)).exitCode).toBe(2);
+    expect(bad.output.err).toContain("Unknown option --nope");
   });
 });
