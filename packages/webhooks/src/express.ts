@@ -55,7 +55,7 @@ export function anymailExpress(options: AnymailExpressOptions): Router {
     }
     const kept = keptRawBody(request);
     if (kept === undefined && request.method === "POST" && bodyConsumed(request)) {
-      console.error(`[anymail] ${EXPRESS_BODY_ALREADY_PARSED}`);
+      engine.log({ level: "error", message: EXPRESS_BODY_ALREADY_PARSED });
       response.status(500).type("text/plain").send(`${EXPRESS_BODY_ALREADY_PARSED}\n`);
       return;
     }

@@ -20,3 +20,10 @@ export { createWebhookHandler } from "./handler.js";
 export type { WebhookEventContext, WebhookHandler, WebhookHandlerOptions } from "./handler.js";
 export { createMemoryReplayStore } from "./replay-store.js";
 export type { MemoryReplayStoreOptions, ReplayStore } from "./replay-store.js";
+export type {
+  InboundAttachment,
+  InboundEvent,
+  InboundMessage,
+  TrackingEvent,
+  WebhookProvider,
+} from "@anymail/core";

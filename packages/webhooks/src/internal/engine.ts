@@ -24,6 +24,8 @@ export interface WebhookEngine {
   /** Whether `pathname` names a served provider and kind (adapters pass others on). */
   matches(pathname: string): boolean;
   readonly maxBodyBytes: number;
+  /** The configured logger (or the console one), for adapter-level problems. */
+  readonly log: Logger;
 }
 
 function text(status: number, body: string, headers: Record<string, string> = {}): Response {
@@ -275,5 +277,6 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
     handle,
     matches: (pathname) => served(routeOf(pathname)) !== undefined,
     maxBodyBytes,
+    log,
   };
 }

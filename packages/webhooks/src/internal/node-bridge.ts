@@ -24,6 +24,9 @@ function headersOf(request: IncomingMessage): Headers {
  * without buffering the rest, and the response then closes the connection.
  */
 function streamOf(request: IncomingMessage): ReadableStream<Uint8Array> {
+  // Something already read the stream to its end: there is nothing left to wait for.
+  if (request.readableEnded)
+    return new ReadableStream({ start: (controller) => controller.close() });
   let finished = false;
   // Node events may still fire after the consumer cancelled; a closed controller throws.
   const settle = (action: () => void) => {
