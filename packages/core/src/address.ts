@@ -87,7 +87,24 @@ function quote(text: string): string {
   return `"${text.replace(/[\\"]/g, "\\$&")}"`;
 }
 
+/**
+ * Apps send from the same few addresses over and over, and RFC 5322 parsing dominates the
+ * cost of preparing a message, so successful parses are memoized (bounded; entries frozen).
+ * Failures are not cached: their errors name the field, which differs per call.
+ */
+const PARSE_CACHE_LIMIT = 2048;
+const parseCache = new Map<string, readonly EmailAddress[]>();
+
 function parseOneString(input: string, field: string): EmailAddress[] {
+  const cached = parseCache.get(input);
+  if (cached !== undefined) return cached.slice();
+  const parsed = parseUncached(input, field);
+  if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.clear();
+  parseCache.set(input, parsed.map((address) => Object.freeze(address)));
+  return parsed;
+}
+
+function parseUncached(input: string, field: string): EmailAddress[] {
   if (CR_OR_LF.test(input)) throw invalid(field, input, "contains a line break (CR or LF)");
   if (input.trim() === "") throw invalid(field, input, "is empty");
   const parsed = emailAddresses({ input, rfc6532: true, startAt: "address-list" });
