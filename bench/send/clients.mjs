@@ -91,9 +91,35 @@ async function anymail(baseUrl) {
   };
 }
 
+/**
+ * Diagnostic, not a way to use anymail: the Resend provider's `send()` alone with a message
+ * prepared once, so the gap raw undici → this row is the provider's HTTP path and the gap
+ * this row → createMailer is core's per-send pipeline (validation, checks, retries).
+ */
+async function providerOnly(baseUrl) {
+  const { prepareMessage } = await import("@anymail/core");
+  const { resend } = await import("@anymail/resend");
+  const provider = resend({ apiKey, apiUrl: `${baseUrl}/` });
+  const prepared = prepareMessage(neutralMessage);
+  const signal = new AbortController().signal;
+  return {
+    async send() {
+      const result = await provider.send(prepared, {
+        idempotencyKey: randomUUID(),
+        signal,
+        deadline: Date.now() + 60_000,
+        attempt: 1,
+      });
+      requireId(result.messageId, "resend provider");
+    },
+    close: () => provider.close(),
+  };
+}
+
 export const sendClients = {
   "raw undici (floor)": rawUndici,
   "anymail (createMailer + resend)": anymail,
+  "diagnostic: resend().send() alone, message prepared once": providerOnly,
   "resend SDK 6.x": resendSdk,
   "plain fetch": plainFetch,
 };

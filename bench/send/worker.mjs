@@ -39,8 +39,12 @@ try {
   const client = await factory(baseUrl);
   serveParent({
     async run({ total, concurrency }) {
+      // CPU time per send is far less disturbed by other work on the machine than wall
+      // time, so it is reported next to throughput.
+      const cpuBefore = process.cpuUsage();
       const { latencies, wallMs } = await runSends(client, total, concurrency);
-      return summarize(latencies, wallMs);
+      const cpu = process.cpuUsage(cpuBefore);
+      return { ...summarize(latencies, wallMs), cpuUsPerSend: (cpu.user + cpu.system) / total };
     },
     async heap({ total, concurrency, rounds }) {
       if (typeof globalThis.gc !== "function") throw new Error("run with --expose-gc");

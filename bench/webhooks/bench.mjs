@@ -129,10 +129,16 @@ export async function benchWebhooks({ quick, log }) {
       await server?.stop();
     }
   }
-  return { rows, duration, connections };
+  let breakdown;
+  try {
+    breakdown = await benchWebhookBreakdown({ quick });
+  } catch (error) {
+    log(`  webhooks breakdown: FAILED ${String(error?.message ?? error).split("\n")[0]}`);
+  }
+  return { rows, duration, connections, breakdown };
 }
 
-export function renderWebhooks({ rows, duration, connections }) {
+export function renderWebhooks({ rows, duration, connections, breakdown }) {
   const floorOf = (row) =>
     rows.find((r) => r.framework === row.framework && r.kind.endsWith("bare") && !r.error);
   const table = rows.map((row) => {
