@@ -78,6 +78,9 @@ describe("inspection over HTTP under /_emulator/", () => {
       (await call(emu, "POST", "/_emulator/receive", { key: null, body: { to: "x" } })).status,
     ).toBe(400);
     expect((await call(emu, "GET", "/_emulator/nothing", { key: null })).status).toBe(404);
+    const preflight = await fetch(`${emu.url}/_emulator/emails`, { method: "OPTIONS" });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
   });
 
   it("close() is idempotent and stops pending work", async () => {

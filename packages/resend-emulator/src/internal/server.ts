@@ -82,11 +82,27 @@ async function handle(
   }
 
   if (path === "/_emulator" || path.startsWith("/_emulator/")) {
+    // Open to any origin so a playground page on another port can poll it.
+    const cors = {
+      "access-control-allow-origin": "*",
+      "access-control-allow-headers": "content-type",
+    };
+    if (method === "OPTIONS") {
+      writeResponse(
+        res,
+        { status: 204, body: "" },
+        { ...cors, "access-control-allow-methods": "GET, POST" },
+      );
+      return;
+    }
     const parsed = parseJson(raw);
-    writeResponse(
-      res,
-      await handleInspection(emu, method, path, parsed.ok ? parsed.value : undefined),
+    const inspection = await handleInspection(
+      emu,
+      method,
+      path,
+      parsed.ok ? parsed.value : undefined,
     );
+    writeResponse(res, inspection, cors);
     return;
   }
   if (path.startsWith("/_downloads/") && method === "GET") {

@@ -1,4 +1,11 @@
-/** Fault behaviour for one endpoint. Every rate is a probability between 0 and 1. */
+/**
+ * Fault behaviour for one endpoint. Every rate is a probability between 0 and 1.
+ *
+ * @example
+ * ```ts
+ * const rule: FaultRule = { errorRate: 0.1, errorStatus: 503, latencyMs: 20 };
+ * ```
+ */
 export interface FaultRule {
   /** Share of requests answered with `errorStatus` before any work is done. */
   errorRate?: number;
@@ -15,10 +22,22 @@ export interface FaultRule {
 /**
  * Faults keyed by endpoint, for example `"POST /emails"`, `"POST /emails/batch"`,
  * `"GET /emails/:id"`, or `"*"` for every API endpoint without its own entry.
+ *
+ * @example
+ * ```ts
+ * emu.setFaults({ "POST /emails": { dropResponseRate: 1 }, "*": { latencyMs: 5 } });
+ * ```
  */
 export type FaultConfig = Record<string, FaultRule | undefined>;
 
-/** A webhook endpoint as configured by the caller. */
+/**
+ * A webhook endpoint as configured by the caller.
+ *
+ * @example
+ * ```ts
+ * const hook: WebhookEndpointConfig = { url: "http://127.0.0.1:3000/hooks", events: ["email.delivered"] };
+ * ```
+ */
 export interface WebhookEndpointConfig {
   url: string;
   /** `whsec_…` signing secret; generated when absent. */
@@ -27,7 +46,14 @@ export interface WebhookEndpointConfig {
   events?: string[];
 }
 
-/** A configured webhook endpoint with its (possibly generated) secret. */
+/**
+ * A configured webhook endpoint with its (possibly generated) secret.
+ *
+ * @example
+ * ```ts
+ * const { secret } = emu.addWebhook({ url: "http://127.0.0.1:3000/hooks" });
+ * ```
+ */
 export interface WebhookEndpoint {
   id: string;
   url: string;
@@ -35,7 +61,14 @@ export interface WebhookEndpoint {
   events: string[] | null;
 }
 
-/** Limits that keep the emulator's memory bounded. */
+/**
+ * Limits that keep the emulator's memory bounded.
+ *
+ * @example
+ * ```ts
+ * await startResendEmulator({ retention: { maxEmails: 1_000, maxEvents: 5_000 } });
+ * ```
+ */
 export interface RetentionOptions {
   /** Sent emails kept; the oldest are dropped first. Default 10,000. */
   maxEmails: number;
@@ -49,7 +82,14 @@ export interface RetentionOptions {
   maxIdempotencyKeys?: number;
 }
 
-/** Options of {@link startResendEmulator}. */
+/**
+ * Options of {@link startResendEmulator}.
+ *
+ * @example
+ * ```ts
+ * const options: ResendEmulatorOptions = { port: 3025, rateLimit: false, webhooks: [{ url }] };
+ * ```
+ */
 export interface ResendEmulatorOptions {
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number;
@@ -81,7 +121,14 @@ export interface ResendEmulatorOptions {
   now?: () => number;
 }
 
-/** `last_event` values of an email. */
+/**
+ * `last_event` values of an email.
+ *
+ * @example
+ * ```ts
+ * const done: EmailLastEvent[] = ["delivered", "bounced"];
+ * ```
+ */
 export type EmailLastEvent =
   | "bounced"
   | "canceled"
@@ -96,7 +143,14 @@ export type EmailLastEvent =
   | "sent"
   | "suppressed";
 
-/** An attachment of a sent email, as accepted by the API. */
+/**
+ * An attachment of a sent email, as accepted by the API.
+ *
+ * @example
+ * ```ts
+ * const bytes = Buffer.from(emu.emails[0]!.attachments[0]!.content ?? "", "base64");
+ * ```
+ */
 export interface SentAttachment {
   id: string;
   filename: string | null;
@@ -109,13 +163,28 @@ export interface SentAttachment {
   size: number;
 }
 
-/** A tag of a sent email. */
+/**
+ * A tag of a sent email.
+ *
+ * @example
+ * ```ts
+ * const tag: EmailTag = { name: "category", value: "welcome" };
+ * ```
+ */
 export interface EmailTag {
   name: string;
   value: string;
 }
 
-/** A sent email stored by the emulator. */
+/**
+ * A sent email stored by the emulator.
+ *
+ * @example
+ * ```ts
+ * const email: SentEmail = emu.emails[0]!;
+ * console.log(email.id, email.lastEvent, email.request.subject);
+ * ```
+ */
 export interface SentEmail {
   id: string;
   /** The request body exactly as parsed from JSON. */
@@ -144,7 +213,14 @@ export interface SentEmail {
   batch: boolean;
 }
 
-/** A webhook event emitted by the emulator. */
+/**
+ * A webhook event emitted by the emulator.
+ *
+ * @example
+ * ```ts
+ * const types = emu.events.map((event: EmittedEvent) => event.type);
+ * ```
+ */
 export interface EmittedEvent {
   type: string;
   /** Sent or received email this event is about. */
@@ -156,14 +232,28 @@ export interface EmittedEvent {
   createdAt: number;
 }
 
-/** Resend's webhook envelope. */
+/**
+ * Resend's webhook envelope.
+ *
+ * @example
+ * ```ts
+ * const payload: WebhookPayload = emu.events[0]!.payload; // { type, created_at, data }
+ * ```
+ */
 export interface WebhookPayload {
   type: string;
   created_at: string;
   data: Record<string, unknown>;
 }
 
-/** One attempt to deliver an event to an endpoint. */
+/**
+ * One attempt to deliver an event to an endpoint.
+ *
+ * @example
+ * ```ts
+ * const failed = emu.deliveries.filter((attempt: DeliveryAttempt) => !attempt.ok);
+ * ```
+ */
 export interface DeliveryAttempt {
   endpointId: string;
   url: string;
@@ -183,7 +273,14 @@ export interface DeliveryAttempt {
   at: number;
 }
 
-/** An attachment of an inbound email. */
+/**
+ * An attachment of an inbound email.
+ *
+ * @example
+ * ```ts
+ * const [first]: ReceivedAttachment[] = (await emu.receive(input)).attachments;
+ * ```
+ */
 export interface ReceivedAttachment {
   id: string;
   filename: string | null;
@@ -194,7 +291,14 @@ export interface ReceivedAttachment {
   content: Uint8Array;
 }
 
-/** An inbound email stored by the emulator. */
+/**
+ * An inbound email stored by the emulator.
+ *
+ * @example
+ * ```ts
+ * const received: ReceivedEmail = await emu.receive({ from, to, subject: "Hi", text: "Hello" });
+ * ```
+ */
 export interface ReceivedEmail {
   id: string;
   from: string;
@@ -214,7 +318,14 @@ export interface ReceivedEmail {
   createdAt: number;
 }
 
-/** An attachment for {@link ResendEmulator.receive}. */
+/**
+ * An attachment for {@link ResendEmulator.receive}.
+ *
+ * @example
+ * ```ts
+ * const logo: InboundAttachmentInput = { filename: "logo.png", content: pngBytes, contentId: "logo" };
+ * ```
+ */
 export interface InboundAttachmentInput {
   filename: string;
   content: Uint8Array | string;
@@ -223,7 +334,14 @@ export interface InboundAttachmentInput {
   contentId?: string;
 }
 
-/** Fields of an inbound email for {@link ResendEmulator.receive}. */
+/**
+ * Fields of an inbound email for {@link ResendEmulator.receive}.
+ *
+ * @example
+ * ```ts
+ * await emu.receive({ from: "ana@example.org", to: "support@example.com", subject: "Help", text: "Hi" });
+ * ```
+ */
 export interface InboundFieldsInput {
   from: string;
   to: string | string[];
@@ -235,12 +353,26 @@ export interface InboundFieldsInput {
   headers?: Record<string, string>;
 }
 
-/** A raw RFC 822 message for {@link ResendEmulator.receive}. */
+/**
+ * A raw RFC 822 message for {@link ResendEmulator.receive}.
+ *
+ * @example
+ * ```ts
+ * await emu.receive({ raw: "From: a@example.org\r\nTo: b@example.com\r\nSubject: Hi\r\n\r\nHello" });
+ * ```
+ */
 export interface InboundRawInput {
   raw: Uint8Array | string;
 }
 
-/** Options of {@link ResendEmulator.waitForDeliveries}. */
+/**
+ * Options of {@link ResendEmulator.waitForDeliveries}.
+ *
+ * @example
+ * ```ts
+ * await emu.waitForDeliveries(undefined, { timeoutMs: 2_000 });
+ * ```
+ */
 export interface WaitForDeliveriesOptions {
   /** Reject after this long; default 10,000 ms. */
   timeoutMs?: number;
