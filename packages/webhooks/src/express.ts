@@ -4,10 +4,25 @@ import type { WebhookHandlerOptions } from "./handler.js";
 import { createWebhookEngine } from "./internal/engine.js";
 import { sendWebResponse, toWebRequest } from "./internal/node-bridge.js";
 
-/** Options of {@link anymailExpress}: the same as `createWebhookHandler`'s. */
+/**
+ * Options of {@link anymailExpress}: the same as `createWebhookHandler`'s.
+ *
+ * @example
+ * ```ts
+ * const options: AnymailExpressOptions = { providers: [resendWebhooks()], onTracking };
+ * ```
+ */
 export type AnymailExpressOptions = WebhookHandlerOptions;
 
-/** Told to the developer when a body parser ran first and the raw bytes are gone. */
+/**
+ * The error text (answered with 500 and logged) when a body parser ran before
+ * {@link anymailExpress} and the raw bytes are gone.
+ *
+ * @example
+ * ```ts
+ * if ((await response.text()).startsWith(EXPRESS_BODY_ALREADY_PARSED.slice(0, 20))) fixMounting();
+ * ```
+ */
 export const EXPRESS_BODY_ALREADY_PARSED =
   "anymailExpress: the request body was already read by another middleware (such as express.json()) " +
   "before anymail saw it, so the exact bytes needed to check the webhook signature are gone. " +
@@ -22,9 +37,12 @@ function keptRawBody(request: Request): Uint8Array | undefined {
   return undefined;
 }
 
-/** True when something consumed the stream without keeping the bytes. */
-function bodyConsumed(request: IncomingMessage & { body?: unknown; _body?: unknown }): boolean {
-  return request.readableEnded || request._body === true || request.body !== undefined;
+/**
+ * True when something consumed the stream without keeping the bytes. `req.body` alone
+ * proves nothing: body-parser 1.x (Express 4) sets `{}` even when it skipped the request.
+ */
+function bodyConsumed(request: IncomingMessage & { _body?: unknown }): boolean {
+  return request.readableEnded || request._body === true;
 }
 
 /**

@@ -3,7 +3,14 @@ import type { WebhookHandlerOptions } from "./handler.js";
 import { createWebhookEngine } from "./internal/engine.js";
 import { sendWebResponse, toWebRequest } from "./internal/node-bridge.js";
 
-/** Options of {@link anymailFastify}: `createWebhookHandler`'s, plus Fastify's `prefix`. */
+/**
+ * Options of {@link anymailFastify}: `createWebhookHandler`'s; Fastify adds `prefix`.
+ *
+ * @example
+ * ```ts
+ * await app.register(anymailFastify, { prefix: "/anymail", providers: [resendWebhooks()], onTracking });
+ * ```
+ */
 export type AnymailFastifyOptions = WebhookHandlerOptions;
 
 /**

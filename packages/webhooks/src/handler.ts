@@ -8,7 +8,14 @@ import type {
 import { createWebhookEngine } from "./internal/engine.js";
 import type { ReplayStore } from "./replay-store.js";
 
-/** What a handler learns about the delivery besides the event. */
+/**
+ * What a handler learns about the delivery besides the event.
+ *
+ * @example
+ * ```ts
+ * onTracking: async (event, { provider, request }) => log.info(provider, request.headers.get("user-agent")),
+ * ```
+ */
 export interface WebhookEventContext {
   /** The provider's URL name, e.g. `"resend"`. */
   provider: string;

@@ -1,10 +1,24 @@
 import type { WebhookHandlerOptions } from "./handler.js";
 import { createWebhookEngine } from "./internal/engine.js";
 
-/** Options of {@link anymailNext}: the same as `createWebhookHandler`'s. */
+/**
+ * Options of {@link anymailNext}: the same as `createWebhookHandler`'s.
+ *
+ * @example
+ * ```ts
+ * const options: AnymailNextOptions = { providers: [resendWebhooks()], onInbound };
+ * ```
+ */
 export type AnymailNextOptions = WebhookHandlerOptions;
 
-/** App Router route handlers; Next answers 405 itself for methods not exported. */
+/**
+ * App Router route handlers; Next answers 405 itself for methods not exported.
+ *
+ * @example
+ * ```ts
+ * export const { POST, HEAD }: AnymailNextHandlers = anymailNext(options);
+ * ```
+ */
 export interface AnymailNextHandlers {
   POST(request: Request): Promise<Response>;
   HEAD(request: Request): Promise<Response>;

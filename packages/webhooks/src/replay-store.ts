@@ -20,7 +20,14 @@ export interface ReplayStore {
   add(key: string): void | Promise<void>;
 }
 
-/** Options of {@link createMemoryReplayStore}. */
+/**
+ * Options of {@link createMemoryReplayStore}.
+ *
+ * @example
+ * ```ts
+ * const options: MemoryReplayStoreOptions = { max: 50_000, ttlMs: 48 * 3_600_000 };
+ * ```
+ */
 export interface MemoryReplayStoreOptions {
   /** Most ids kept; the oldest are forgotten first. Default 10 000. */
   max?: number;
