@@ -108,7 +108,10 @@ export async function runFaultSoak(options) {
     port: 0,
     seed,
     rateLimit: { requestsPerSecond },
-    retention: { maxEmails: expectedEmails * 2 + 1_000, maxIdempotencyKeys: expectedEmails * 2 + 1_000 },
+    retention: {
+      maxEmails: expectedEmails * 2 + 1_000,
+      maxIdempotencyKeys: expectedEmails * 2 + 1_000,
+    },
     faults: { [endpoint]: faults },
   });
   const attempts = {};
