@@ -237,3 +237,31 @@ describe("webhook delivery", () => {
     });
   });
 });
+
+describe("slow receivers", () => {
+  it("counts a receiver that never answers as a failed attempt after webhookTimeoutMs", async () => {
+    const { createServer } = await import("node:http");
+    const hanging = createServer(() => {});
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    const { port } = hanging.address() as import("node:net").AddressInfo;
+    try {
+      const emu = await emulator({
+        webhooks: [{ url: `http://127.0.0.1:${port}/hooks`, events: ["email.sent"] }],
+        webhookRetryScheduleMs: [0],
+        webhookTimeoutMs: 30,
+      });
+      await sdk(emu).emails.send(basicEmail);
+      await emu.waitForDeliveries();
+      expect(emu.deliveries).toHaveLength(1);
+      expect(emu.deliveries[0]).toMatchObject({
+        ok: false,
+        final: true,
+        status: null,
+        error: expect.stringMatching(/no response/),
+      });
+    } finally {
+      hanging.closeAllConnections();
+      hanging.close();
+    }
+  });
+});

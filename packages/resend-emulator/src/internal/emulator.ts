@@ -256,7 +256,7 @@ export class ResendEmulator {
       for (const id of [...this.timers.keys()]) this.clearTimers(id);
       for (const sleeper of this.sleepers) clearTimeout(sleeper);
       this.sleepers.clear();
-      this.dispatcher.cancelPending();
+      this.dispatcher.shutdown();
       this.activity.releaseAll();
       const server = this.server;
       if (!server) return resolve();

@@ -2,6 +2,7 @@ import { Webhook } from "svix";
 import type { Activity } from "./activity.js";
 import { BoundedLog } from "./bounded-log.js";
 import { ResendEmulatorError } from "./emulator-error.js";
+import { HttpPoster } from "./http-post.js";
 import { generateWebhookSecret } from "./random.js";
 import type {
   DeliveryAttempt,
@@ -25,6 +26,7 @@ export class WebhookDispatcher {
   private readonly timers = new Set<NodeJS.Timeout>();
   private abort = new AbortController();
   private nextEndpointNumber = 1;
+  private readonly poster = new HttpPoster();
 
   constructor(
     private readonly schedule: number[],
@@ -112,10 +114,9 @@ export class WebhookDispatcher {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const response = await fetch(target.endpoint.url, {
-        method: "POST",
-        body,
-        headers: {
+      status = await this.poster.post(
+        target.endpoint.url,
+        {
           "content-type": "application/json",
           "user-agent": "Svix-Webhooks/1.99 (resend-emulator)",
           "svix-id": event.svixId,
@@ -125,18 +126,13 @@ export class WebhookDispatcher {
           "webhook-timestamp": timestamp,
           "webhook-signature": signature,
         },
-        signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]),
-      });
-      status = response.status;
-      await response.arrayBuffer().catch(() => undefined);
+        body,
+        this.timeoutMs,
+        signal,
+      );
     } catch (caught) {
       if (signal.aborted) return;
-      error =
-        caught instanceof Error
-          ? caught.cause instanceof Error
-            ? caught.cause.message
-            : caught.message
-          : String(caught);
+      error = caught instanceof Error ? caught.message : String(caught);
     }
     const ok = status !== null && status >= 200 && status < 300;
     const final = ok || attempt >= this.schedule.length;
@@ -165,6 +161,12 @@ export class WebhookDispatcher {
     this.timers.clear();
     this.abort.abort();
     this.abort = new AbortController();
+  }
+
+  /** Stops everything for good and releases kept-alive sockets. */
+  shutdown(): void {
+    this.cancelPending();
+    this.poster.destroy();
   }
 
   clearLog(): void {
