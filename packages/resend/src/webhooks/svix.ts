@@ -70,7 +70,8 @@ export function createSvixVerifier(
       { provider: "Resend" },
     );
   }
-  const decoder = new TextDecoder();
+  // ignoreBOM keeps a leading byte-order mark: it is part of the signed bytes.
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   return (body, headers) => {
     const svixHeaders: Record<string, string> = {};
     for (const [name, value] of headers) {

@@ -99,6 +99,14 @@ describe("resendWebhooks signature verification (svix)", () => {
     expect(error.message).toContain("RESEND_SIGNING_SECRET");
   });
 
+  it("verifies over the exact bytes, a leading UTF-8 byte-order mark included", async () => {
+    const withBom = `\uFEFF${body}`;
+    await expect(
+      provider.verify("tracking", rawRequest(withBom, signedHeaders(withBom))),
+    ).resolves.toBeDefined();
+    await failure(provider.verify("tracking", rawRequest(withBom, signedHeaders(body))));
+  });
+
   it("passes an authentic non-JSON body on to parse (which answers 400), not as a signature failure", async () => {
     await expect(provider.verify("tracking", signedRequest("not json"))).resolves.toBeDefined();
   });
