@@ -12,7 +12,7 @@ function h(tag, attributes = {}, ...children) {
     else if (name === "dataset") Object.assign(element.dataset, value);
     else element.setAttribute(name, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Number.POSITIVE_INFINITY)) {
     if (child === undefined || child === null || child === false) continue;
     element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -86,6 +86,11 @@ async function loadInfo() {
   renderQuirks(info.quirks);
 }
 
+/** Markdown-ish `code` spans in the provider's descriptions become <code> elements. */
+function withCode(text) {
+  return text.split("`").map((part, index) => (index % 2 === 1 ? h("code", {}, part) : part));
+}
+
 function renderQuirks(quirks) {
   const rows = quirks.map((quirk) =>
     h(
@@ -93,7 +98,7 @@ function renderQuirks(quirks) {
       { "data-testid": "quirk-row" },
       h("td", { class: "mono" }, quirk.feature),
       h("td", {}, quirk.kind),
-      h("td", {}, quirk.description ?? ""),
+      h("td", {}, withCode(quirk.description ?? "")),
     ),
   );
   $("#quirks").replaceChildren(

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Playground, startPlayground } from "../src/playground.js";
 import { artifactsDir, browserUnavailableReason, launchChromium } from "./browser.js";
 
@@ -26,9 +26,15 @@ describe.skipIf(unavailable !== undefined)(title, () => {
 
   beforeEach(async () => {
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    // Fail a missing element well inside vitest's own test timeout, with Playwright's log.
+    page.setDefaultTimeout(15_000);
     await page.goto(playground.url);
     await page.locator("body[data-ready=true]").waitFor();
     await page.getByTestId("stream-status").filter({ hasText: "live" }).waitFor();
+  });
+
+  afterEach(async () => {
+    await page.close();
   });
 
   const shot = (name: string) =>
@@ -138,6 +144,7 @@ describe.skipIf(unavailable !== undefined)(title, () => {
   it("sends a batch of 3 with merge metadata and shows 3 message ids", async () => {
     await page.getByTestId("field-to").fill("");
     const recipients = ["ana@example.org", "bob@example.org", "cy@example.org"];
+    await page.getByTestId("batch-toggle").click();
     for (const [index, address] of recipients.entries()) {
       await page.getByTestId("add-batch").click();
       await page.getByTestId("batch-to").nth(index).fill(address);

@@ -21,7 +21,13 @@ export interface ErrorView {
 export function describeError(error: unknown): ErrorView {
   if (!isAnymailError(error)) {
     const plain = error instanceof Error ? error : new Error(String(error));
-    return { name: plain.name, code: "unexpected", message: plain.message };
+    // The emulator's own errors carry a code too (e.g. invalid_input from receive()).
+    const code = (plain as { code?: unknown }).code;
+    return {
+      name: plain.name,
+      code: typeof code === "string" ? code : "unexpected",
+      message: plain.message,
+    };
   }
   const view: ErrorView = { name: error.name, code: error.code, message: error.message };
   const carried = error as unknown as Record<string, unknown>;
