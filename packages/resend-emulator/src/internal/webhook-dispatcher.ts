@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { Webhook } from "svix";
 import type { Activity } from "./activity.js";
 import { BoundedLog } from "./bounded-log.js";
@@ -10,6 +11,13 @@ import type {
   WebhookEndpoint,
   WebhookEndpointConfig,
 } from "./types.js";
+
+/** One controller aborts every in-flight delivery; each request adds a listener to it. */
+function sharedAbortController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
 
 interface Target {
   endpoint: WebhookEndpoint;
@@ -24,7 +32,7 @@ export class WebhookDispatcher {
   readonly log: BoundedLog<DeliveryAttempt>;
   private readonly targets: Target[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
-  private abort = new AbortController();
+  private abort = sharedAbortController();
   private nextEndpointNumber = 1;
   private readonly poster = new HttpPoster();
 
@@ -160,7 +168,7 @@ export class WebhookDispatcher {
     for (let i = 0; i < this.timers.size; i++) this.activity.end();
     this.timers.clear();
     this.abort.abort();
-    this.abort = new AbortController();
+    this.abort = sharedAbortController();
   }
 
   /** Stops everything for good and releases kept-alive sockets. */
