@@ -349,6 +349,7 @@ describe("hostile webhook input (fast-check)", () => {
           const json = JSON.stringify(
             sentEvent({ data: { ...(sentEvent().data as object), subject } }),
           );
+          const callsBefore = calls.length;
           let bytes: Uint8Array;
           if (encoding === "utf16le") bytes = Buffer.from(json, "utf16le");
           else if (encoding === "latin1")
@@ -367,7 +368,7 @@ describe("hostile webhook input (fast-check)", () => {
           );
           const text = await response.text();
           expect(response.status, `${encoding}: ${text}`).toBeLessThan(500);
-          if (response.status !== 200) expect(calls).toEqual([]);
+          if (response.status !== 200) expect(calls.length).toBe(callsBefore);
         },
       ),
       { numRuns: 100 },
