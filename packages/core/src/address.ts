@@ -100,7 +100,10 @@ function parseOneString(input: string, field: string): EmailAddress[] {
   if (cached !== undefined) return cached.slice();
   const parsed = parseUncached(input, field);
   if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.clear();
-  parseCache.set(input, parsed.map((address) => Object.freeze(address)));
+  parseCache.set(
+    input,
+    parsed.map((address) => Object.freeze(address)),
+  );
   return parsed;
 }
 
