@@ -1,15 +1,30 @@
 import { resendWebhooks } from "@anymail/resend";
-import { anymailNext } from "@anymail/webhooks/next";
+import { type AnymailNextHandlers, anymailNext } from "@anymail/webhooks/next";
 import { recordEvent } from "../../../lib/event-log";
 
 // Signature checks use svix over the raw body: Node runtime, and never cached.
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** Serves POST /anymail/resend/tracking (and /anymail/resend/inbound once a secret is set). */
-export const { POST, HEAD } = anymailNext({
-  providers: [resendWebhooks({ signingSecret: process.env.RESEND_SIGNING_SECRET })],
-  onTracking: async (event) => {
-    recordEvent(event);
-  },
-});
+// Built on the first request rather than at import, so RESEND_SIGNING_SECRET is read from
+// the running server's environment and `next build` (which imports routes) needs no secret.
+let handlers: AnymailNextHandlers | undefined;
+function anymail(): AnymailNextHandlers {
+  handlers ??= anymailNext({
+    providers: [resendWebhooks({ signingSecret: process.env.RESEND_SIGNING_SECRET })],
+    onTracking: async (event) => {
+      recordEvent(event);
+    },
+  });
+  return handlers;
+}
+
+/** Serves POST /anymail/resend/tracking. */
+export function POST(request: Request): Promise<Response> {
+  return anymail().POST(request);
+}
+
+/** Answers Resend's reachability checks. */
+export function HEAD(request: Request): Promise<Response> {
+  return anymail().HEAD(request);
+}
