@@ -4,7 +4,7 @@ export function markdownTable(headers, rows) {
   const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i].length), 3));
   const numeric = headers.map((_, i) =>
     rows.every((row) =>
-      /^[-+]?[\d.,]+( ?(%|×|ms|KB|MB|B|\/s))?$|^$|^n\/a$/.test(String(row[i] ?? "")),
+      /^[-+]?[\d.,]+( ?(%|×|ms|µs|KB|MB|B|\/s))?$|^$|^n\/a$/.test(String(row[i] ?? "")),
     ),
   );
   const line = (row) =>

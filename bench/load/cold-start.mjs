@@ -6,6 +6,9 @@ import { fmt, markdownTable, verdict } from "../lib/format.mjs";
 import { median } from "../lib/stats.mjs";
 
 const benchDir = fileURLToPath(new URL("..", import.meta.url));
+// Our packages' own dependencies resolve only from the package that declares them.
+const coreDir = fileURLToPath(new URL("../../packages/core/", import.meta.url));
+const resendDir = fileURLToPath(new URL("../../packages/resend/", import.meta.url));
 
 const variants = [
   { label: "bare node", code: "0" },
@@ -21,11 +24,18 @@ const variants = [
   },
   { label: "undici (reference)", code: "import('undici')" },
   { label: "svix (reference)", code: "import('svix')" },
+  { label: "email-addresses (core dep)", code: "import('email-addresses')", cwd: coreDir },
+  { label: "mime-types (core + resend dep)", code: "import('mime-types')", cwd: coreDir },
+  {
+    label: "postal-mime (resend dep, inbound only)",
+    code: "import('postal-mime')",
+    cwd: resendDir,
+  },
 ];
 
-function timeOnce(code) {
+function timeOnce(code, cwd = benchDir) {
   const begin = performance.now();
-  const result = spawnSync(process.execPath, ["-e", code], { cwd: benchDir, encoding: "utf8" });
+  const result = spawnSync(process.execPath, ["-e", code], { cwd, encoding: "utf8" });
   const elapsed = performance.now() - begin;
   if (result.status !== 0)
     throw new Error(result.stderr.split("\n").find((l) => l.includes("Error")) ?? result.stderr);
@@ -40,7 +50,7 @@ export function benchColdStart({ quick, log }) {
     for (const variant of variants) {
       if (errors.has(variant)) continue;
       try {
-        const elapsed = timeOnce(variant.code);
+        const elapsed = timeOnce(variant.code, variant.cwd);
         if (i > 0) samples.get(variant).push(elapsed); // run 0 warms the file cache
       } catch (error) {
         errors.set(variant, String(error?.message ?? error).split("\n")[0]);
@@ -79,7 +89,7 @@ export function renderColdStart({ runs, rows }) {
   }
   return {
     text: [
-      `Median wall time of ${runs} fresh processes each (after one unmeasured run), run from \`bench/\`.`,
+      `Median wall time of ${runs} fresh processes each (after one unmeasured run), variants interleaved; run from \`bench/\` (our packages' own dependencies from the package that declares them).`,
       "",
       markdownTable(["variant", "command", "median", "over bare node", "× SDK", "note"], table),
     ].join("\n"),

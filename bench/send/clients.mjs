@@ -2,6 +2,7 @@
 // resolves only for a real success (an id came back) and throws otherwise, so a broken client
 // can't post a fast-looking number.
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { apiKey, neutralMessage, resendPayload } from "./message.mjs";
 
 const userAgent = "anymail-bench/0";
@@ -15,6 +16,7 @@ async function rawUndici(baseUrl) {
   const { Agent, request } = await import("undici");
   const agent = new Agent({ keepAliveTimeout: 60_000 });
   const url = `${baseUrl}/emails`;
+  let sent = 0;
   return {
     async send() {
       const response = await request(url, {
@@ -26,7 +28,7 @@ async function rawUndici(baseUrl) {
           "user-agent": userAgent,
           "idempotency-key": randomUUID(),
         },
-        body: JSON.stringify(resendPayload),
+        body: JSON.stringify(resendPayload(sent++)),
       });
       const body = await response.body.json();
       if (response.statusCode !== 200) throw new Error(`raw undici: HTTP ${response.statusCode}`);
@@ -39,6 +41,7 @@ async function rawUndici(baseUrl) {
 /** Node's global fetch (its bundled undici), what many hand-written integrations use. */
 async function plainFetch(baseUrl) {
   const url = `${baseUrl}/emails`;
+  let sent = 0;
   return {
     async send() {
       const response = await fetch(url, {
@@ -49,7 +52,7 @@ async function plainFetch(baseUrl) {
           "user-agent": userAgent,
           "idempotency-key": randomUUID(),
         },
-        body: JSON.stringify(resendPayload),
+        body: JSON.stringify(resendPayload(sent++)),
       });
       const body = await response.json();
       if (response.status !== 200) throw new Error(`fetch: HTTP ${response.status}`);
@@ -63,9 +66,10 @@ async function plainFetch(baseUrl) {
 async function resendSdk(baseUrl) {
   const { Resend } = await import("resend");
   const client = new Resend(apiKey, { baseUrl });
+  let sent = 0;
   return {
     async send() {
-      const { data, error } = await client.emails.send(resendPayload, {
+      const { data, error } = await client.emails.send(resendPayload(sent++), {
         idempotencyKey: randomUUID(),
       });
       if (error) throw new Error(`resend SDK: ${error.name}: ${error.message}`);
@@ -80,9 +84,10 @@ async function anymail(baseUrl) {
   const { createMailer } = await import("@anymail/core");
   const { resend } = await import("@anymail/resend");
   const mailer = createMailer({ provider: resend({ apiKey, apiUrl: `${baseUrl}/` }) });
+  let sent = 0;
   return {
     async send() {
-      const result = await mailer.send(neutralMessage);
+      const result = await mailer.send(neutralMessage(sent++));
       const recipient = Object.values(result.recipients)[0];
       if (recipient?.status !== "queued") throw new Error(`anymail: status ${recipient?.status}`);
       requireId(recipient.messageId, "anymail");
@@ -100,8 +105,11 @@ async function providerOnly(baseUrl) {
   const { prepareMessage } = await import("@anymail/core");
   const { resend } = await import("@anymail/resend");
   const provider = resend({ apiKey, apiUrl: `${baseUrl}/` });
-  const prepared = prepareMessage(neutralMessage);
+  const prepared = prepareMessage(neutralMessage(0));
+  // One never-aborting signal shared by every send (core would make one per send); every
+  // in-flight request listens on it, so lift the listener-count warning.
   const signal = new AbortController().signal;
+  setMaxListeners(0, signal);
   return {
     async send() {
       const result = await provider.send(prepared, {

@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { startChild } from "../lib/child.mjs";
+import { benchWebhookBreakdown, renderWebhookBreakdown } from "./breakdown.mjs";
 import { fmt, markdownTable, verdict } from "../lib/format.mjs";
 import {
   assertMatchesSvix,
@@ -173,6 +174,14 @@ export function renderWebhooks({ rows, duration, connections, breakdown }) {
         ["receiver", "req/s", "p50", "p99", "× bare route", "requests", "server CPU", "note"],
         table,
       ),
+      ...(breakdown
+        ? [
+            "",
+            "Where a request's CPU goes, in-process without sockets (µs per call; the adapters add their Node ↔ Web bridge and the framework on top):",
+            "",
+            renderWebhookBreakdown(breakdown),
+          ]
+        : []),
     ].join("\n"),
     targets,
   };
