@@ -1,6 +1,6 @@
 import emailAddresses from "email-addresses";
 import { AnymailInvalidAddress } from "./errors.js";
-import { CR_OR_LF, isAscii } from "./internal/text.js";
+import { CR_OR_LF, isAscii, isWellFormedText, quoteForMessage } from "./internal/text.js";
 import type { AddressList } from "./message.js";
 import type { EmailAddress } from "./prepared.js";
 
@@ -110,7 +110,16 @@ function parseOneString(input: string, field: string): EmailAddress[] {
 function parseUncached(input: string, field: string): EmailAddress[] {
   if (CR_OR_LF.test(input)) throw invalid(field, input, "contains a line break (CR or LF)");
   if (input.trim() === "") throw invalid(field, input, "is empty");
-  const parsed = emailAddresses({ input, rfc6532: true, startAt: "address-list" });
+  if (!isWellFormedText(input))
+    throw invalid(field, input, "contains invalid UTF-16 (a lone surrogate)");
+  let parsed: ReturnType<typeof emailAddresses>;
+  try {
+    parsed = emailAddresses({ input, rfc6532: true, startAt: "address-list" });
+  } catch (cause) {
+    // The parser recurses per nesting level; pathological input (thousands of nested
+    // comments) overflows the stack. That is bad input, not a crash.
+    throw invalid(field, input, "is too deeply nested to parse", cause);
+  }
   if (parsed === null) {
     const hint = input.includes(",") ? " (maybe missing quotes around a display-name?)" : "";
     throw invalid(field, input, diagnose(input) + hint);
@@ -131,6 +140,7 @@ function toEmailAddress(
   input: string,
 ): EmailAddress {
   const domain = encodeDomain(rawDomain, field, input);
+  checkLengths(username, domain, field, input);
   return {
     displayName,
     username,
@@ -139,6 +149,19 @@ function toEmailAddress(
     address: formatAddress(displayName, username, domain),
     usesEai: !isAscii(username),
   };
+}
+
+/** RFC 5321 §4.5.3.1 limits: no server accepts longer, so refuse before sending. */
+function checkLengths(username: string, domain: string, field: string, input: string): void {
+  if (utf8Length(username) > 64) throw invalid(field, input, "has a local part over 64 octets");
+  if (domain.length > 255) throw invalid(field, input, "has a domain over 255 characters");
+  if (domain.split(".").some((label) => label.length > 63)) {
+    throw invalid(field, input, "has a domain label over 63 characters");
+  }
+}
+
+function utf8Length(text: string): number {
+  return isAscii(text) ? text.length : new TextEncoder().encode(text).length;
 }
 
 /** IDNA through WHATWG URL: the same UTS-46 processing on every runtime, no punycode copy. */
@@ -171,7 +194,7 @@ function diagnose(input: string): string {
 
 function invalid(field: string, input: string, reason: string, cause?: unknown) {
   return new AnymailInvalidAddress(
-    `Invalid email address in \`${field}\`: ${JSON.stringify(input)} ${reason}`,
+    `Invalid email address in \`${field}\`: ${quoteForMessage(input)} ${reason}`,
     { field, input, cause },
   );
 }

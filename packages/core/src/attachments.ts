@@ -1,6 +1,6 @@
 import mime from "mime-types";
 import { AnymailSerializationError } from "./errors.js";
-import { CR_OR_LF } from "./internal/text.js";
+import { CR_OR_LF, isWellFormedText } from "./internal/text.js";
 import type { Attachment } from "./message.js";
 import type { NormalizedAttachment } from "./prepared.js";
 
@@ -65,7 +65,16 @@ function resolveContentType(givenType: string | undefined, filename: string | un
 }
 
 function toBytes(content: unknown, field: string): Uint8Array {
-  if (typeof content === "string") return utf8.encode(content);
+  if (typeof content === "string") {
+    // TextEncoder would silently replace a lone surrogate with U+FFFD: refuse instead.
+    if (!isWellFormedText(content)) {
+      throw new AnymailSerializationError(
+        `\`${field}.content\` contains invalid UTF-16 (a lone surrogate), which cannot be sent as UTF-8`,
+        { field: "attachments" },
+      );
+    }
+    return utf8.encode(content);
+  }
   if (content instanceof Uint8Array) return content;
   if (content instanceof ArrayBuffer) return new Uint8Array(content);
   throw new AnymailSerializationError(

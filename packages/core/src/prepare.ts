@@ -3,7 +3,7 @@ import { normalizeAttachment } from "./attachments.js";
 import { AnymailInvalidAddress, AnymailSerializationError } from "./errors.js";
 import { formatSendAt } from "./internal/send-at.js";
 import { assertJsonSerializable, describeType, safeEntries } from "./internal/objects.js";
-import { CR_OR_LF, HEADER_FIELD_NAME } from "./internal/text.js";
+import { CR_OR_LF, HEADER_FIELD_NAME, isWellFormedText } from "./internal/text.js";
 import type { EmailMessage } from "./message.js";
 import type { EmailAddress, PreparedMessage } from "./prepared.js";
 
@@ -153,6 +153,7 @@ function prepareHeaders(value: unknown, field: string): Record<string, string> {
         { field },
       );
     }
+    assertWellFormed(text, `${field}.${name}`, field);
     headers[name] = text;
   }
   return headers;
@@ -169,6 +170,7 @@ function prepareTags(value: unknown): string[] {
         { field: "tags" },
       );
     }
+    assertWellFormed(tag, `tags[${index}]`, "tags");
     return tag;
   });
 }
@@ -207,7 +209,18 @@ function expectString(value: unknown, field: string): string {
       },
     );
   }
+  assertWellFormed(value, field, field);
   return value;
+}
+
+/** A lone surrogate has no UTF-8 form: sending it would silently become U+FFFD. */
+function assertWellFormed(text: string, path: string, field: string): void {
+  if (!isWellFormedText(text)) {
+    throw new AnymailSerializationError(
+      `\`${path}\` contains invalid UTF-16 (a lone surrogate), which cannot be sent as UTF-8`,
+      { field },
+    );
+  }
 }
 
 function singleLine(value: unknown, field: string): string {

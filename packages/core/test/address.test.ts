@@ -127,3 +127,30 @@ describe("parseAddressList: bad addresses", () => {
     expect(() => parseAddressList([42 as unknown as string], "to")).toThrow(AnymailInvalidAddress);
   });
 });
+
+describe("parseAddressList: hostile input", () => {
+  it.each([
+    ["10k nested comments", `a@example.org ${"(".repeat(10_000)}`],
+    ["a lone surrogate", "Ana \uD800 <ana@example.org>"],
+    ["a local part over 64 octets", `${"a".repeat(65)}@example.org`],
+    ["a domain label over 63 characters", `a@${"x".repeat(64)}.example`],
+    ["a domain over 255 characters", `a@${"abc.".repeat(70)}org`],
+  ])("%s is an AnymailInvalidAddress naming the field", (_label, input) => {
+    const error = failure(input, "cc");
+    expect(error.field).toBe("cc");
+    expect(error.message.length).toBeLessThan(400);
+  });
+
+  it("accepts the longest legal local part", () => {
+    const [address] = parseAddressList(`${"a".repeat(64)}@example.org`, "to");
+    expect(address?.username).toHaveLength(64);
+  });
+
+  it("returns fresh arrays from the parse cache, with frozen entries", () => {
+    const first = parseAddressList("Cache <cache@example.org>", "to");
+    const second = parseAddressList("Cache <cache@example.org>", "to");
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+    expect(Object.isFrozen(second[0])).toBe(true);
+  });
+});

@@ -184,3 +184,22 @@ describe("prototype pollution", () => {
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe("invalid UTF-16 is refused, never sent as U+FFFD", () => {
+  it.each([
+    ["subject", { subject: "a\uD800" }],
+    ["text", { text: "x\uDC00y" }],
+    ["html", { html: "<p>\uDBFF</p>" }],
+    ["headers", { headers: { "X-Note": "x\uD83D" } }],
+    ["tags", { tags: ["ok", "bad\uD800"] }],
+    ["attachments", { attachments: [{ filename: "a.txt", content: "\uD800" }] }],
+  ] as const)("in %s", (field, extra) => {
+    const error = serializationError({ ...base, ...extra } as EmailMessage);
+    expect(error.field).toBe(field);
+    expect(error.message).toContain("lone surrogate");
+  });
+
+  it("keeps well-formed astral characters", () => {
+    expect(prepareMessage({ ...base, subject: "party 🎉" }).subject).toBe("party 🎉");
+  });
+});
