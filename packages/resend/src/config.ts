@@ -1,6 +1,9 @@
 import { AnymailConfigurationError } from "@anymail/core";
 import type { Dispatcher } from "undici";
+import { positiveMs, resolveApiKey, resolveApiUrl } from "./internal/env.js";
 import { VERSION } from "./version.js";
+
+export { DEFAULT_RESEND_API_URL } from "./internal/env.js";
 
 /**
  * Options of {@link resend}. Every field is optional; the key and URL fall back to
@@ -40,15 +43,7 @@ export interface ResolvedResendConfig {
   readonly dispatcher?: Dispatcher;
 }
 
-/** Resend's production API. */
-export const DEFAULT_RESEND_API_URL = "https://api.resend.com/";
 const DEFAULT_TIMEOUT_MS = 30_000;
-
-function readEnv(name: string): string | undefined {
-  if (typeof process === "undefined" || process.env === undefined) return undefined;
-  const value = process.env[name];
-  return value === undefined || value === "" ? undefined : value;
-}
 
 /**
  * Applies defaults and env fallbacks; throws {@link AnymailConfigurationError} for a
@@ -60,50 +55,15 @@ function readEnv(name: string): string | undefined {
  * ```
  */
 export function resolveResendConfig(options: ResendOptions = {}): ResolvedResendConfig {
-  const apiKey = options.apiKey ?? readEnv("ANYMAIL_RESEND_API_KEY") ?? readEnv("RESEND_API_KEY");
-  if (apiKey === undefined || apiKey === "") {
+  const apiKey = resolveApiKey(options.apiKey);
+  if (apiKey === undefined) {
     throw new AnymailConfigurationError(
       "Resend API key missing: pass resend({ apiKey }), or set the ANYMAIL_RESEND_API_KEY or RESEND_API_KEY environment variable",
       { provider: "Resend" },
     );
   }
-  if (/[\r\n]/.test(apiKey)) {
-    // The key would otherwise break the Authorization header; never echo it.
-    throw new AnymailConfigurationError("Resend API key contains a line break", {
-      provider: "Resend",
-    });
-  }
-
-  const rawUrl =
-    options.apiUrl ??
-    readEnv("ANYMAIL_RESEND_API_URL") ??
-    readEnv("RESEND_API_URL") ??
-    DEFAULT_RESEND_API_URL;
-  let parsed: URL;
-  try {
-    parsed = new URL(rawUrl);
-  } catch (cause) {
-    throw new AnymailConfigurationError(`Resend apiUrl is not a valid URL: ${rawUrl}`, {
-      provider: "Resend",
-      cause,
-    });
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new AnymailConfigurationError(`Resend apiUrl must be http(s): ${rawUrl}`, {
-      provider: "Resend",
-    });
-  }
-  parsed.search = "";
-  parsed.hash = "";
-  const apiUrl = parsed.href.endsWith("/") ? parsed.href : `${parsed.href}/`;
-
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new AnymailConfigurationError(
-      `Resend timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`,
-      { provider: "Resend" },
-    );
-  }
+  const apiUrl = resolveApiUrl(options.apiUrl);
+  const timeoutMs = positiveMs("timeoutMs", options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   if (
     options.connections !== undefined &&
     (!Number.isInteger(options.connections) || options.connections < 1)

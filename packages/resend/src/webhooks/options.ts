@@ -1,4 +1,4 @@
-import { AnymailConfigurationError } from "@anymail/core";
+import { optionOrEnv, positiveMs, resolveApiKey, resolveApiUrl } from "../internal/env.js";
 
 /**
  * Options of {@link resendWebhooks}. Every field falls back to an environment variable.
@@ -31,63 +31,18 @@ export interface ResolvedWebhookConfig {
   readonly fetchTimeoutMs: number;
 }
 
-const DEFAULT_API_URL = "https://api.resend.com/";
 const DEFAULT_FETCH_TIMEOUT_MS = 10_000;
-
-function readEnv(name: string): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
-    ?.env;
-  const value = env?.[name];
-  return value === undefined || value === "" ? undefined : value;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === "" ? undefined : value;
-}
 
 /** Applies env fallbacks; throws AnymailConfigurationError for unusable values. */
 export function resolveWebhookConfig(options: ResendWebhooksOptions): ResolvedWebhookConfig {
-  const signingSecret = nonEmpty(options.signingSecret) ?? readEnv("RESEND_SIGNING_SECRET");
-  const inboundSecret = nonEmpty(options.inboundSecret) ?? readEnv("RESEND_INBOUND_SECRET");
-  const apiKey =
-    nonEmpty(options.apiKey) ?? readEnv("ANYMAIL_RESEND_API_KEY") ?? readEnv("RESEND_API_KEY");
-  if (apiKey !== undefined && /[\r\n]/.test(apiKey)) {
-    // Never echo the key itself.
-    throw new AnymailConfigurationError("Resend API key contains a line break", {
-      provider: "Resend",
-    });
-  }
-
-  const rawUrl =
-    nonEmpty(options.apiUrl) ??
-    readEnv("ANYMAIL_RESEND_API_URL") ??
-    readEnv("RESEND_API_URL") ??
-    DEFAULT_API_URL;
-  let parsed: URL;
-  try {
-    parsed = new URL(rawUrl);
-  } catch (cause) {
-    throw new AnymailConfigurationError(`Resend apiUrl is not a valid URL: ${rawUrl}`, {
-      provider: "Resend",
-      cause,
-    });
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new AnymailConfigurationError(`Resend apiUrl must be http(s): ${rawUrl}`, {
-      provider: "Resend",
-    });
-  }
-  parsed.search = "";
-  parsed.hash = "";
-  const apiUrl = parsed.href.endsWith("/") ? parsed.href : `${parsed.href}/`;
-
-  const fetchTimeoutMs = options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
-  if (!Number.isFinite(fetchTimeoutMs) || fetchTimeoutMs <= 0) {
-    throw new AnymailConfigurationError(
-      `Resend fetchTimeoutMs must be a positive number of milliseconds, got ${String(fetchTimeoutMs)}`,
-      { provider: "Resend" },
-    );
-  }
+  const signingSecret = optionOrEnv(options.signingSecret, "RESEND_SIGNING_SECRET");
+  const inboundSecret = optionOrEnv(options.inboundSecret, "RESEND_INBOUND_SECRET");
+  const apiKey = resolveApiKey(options.apiKey);
+  const apiUrl = resolveApiUrl(options.apiUrl);
+  const fetchTimeoutMs = positiveMs(
+    "fetchTimeoutMs",
+    options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS,
+  );
 
   return {
     ...(signingSecret === undefined ? {} : { signingSecret }),
