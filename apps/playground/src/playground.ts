@@ -151,7 +151,6 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
 
   const mailer: Mailer = createMailer({
     provider: resend({ apiKey, ...(apiUrl === undefined ? {} : { apiUrl }) }),
-    retry: false,
   });
 
   const api = express.Router();

@@ -16,6 +16,8 @@ export function browserUnavailableReason(): string | undefined {
   if (process.env.ANYMAIL_REQUIRE_BROWSER) {
     throw new Error(`ANYMAIL_REQUIRE_BROWSER is set but ${reason}`);
   }
+  // vitest's default reporter hides skipped titles; say it where everyone looks.
+  console.warn(`[playground tests] browser tests skipped: ${reason}`);
   return reason;
 }
 

@@ -141,6 +141,25 @@ describe.skipIf(unavailable !== undefined)(title, () => {
     await expect(page.getByTestId("error-code").textContent()).resolves.toBe("invalid_address");
   });
 
+  it("shows Resend's own error for an API failure (espExtra overriding scheduled_at)", async () => {
+    await page.getByTestId("field-to").fill("delivered@resend.dev");
+    await page.getByText("Advanced").click();
+    await page.getByTestId("field-espExtra").fill('{"scheduled_at": "whenever"}');
+    await page.getByTestId("send").click();
+    await page.getByTestId("send-error").waitFor();
+    await expect(page.getByTestId("error-name").textContent()).resolves.toBe("AnymailAPIError");
+    await expect(page.getByTestId("error-statusCode").textContent()).resolves.toBe("422");
+    await expect(page.getByTestId("error-providerCode").textContent()).resolves.toBe(
+      "validation_error",
+    );
+    await expect(page.getByTestId("error-message").textContent()).resolves.toContain(
+      "Invalid `scheduled_at` field",
+    );
+    const response = JSON.parse((await page.getByTestId("error-response").textContent()) ?? "");
+    expect(response).toMatchObject({ status: 422, body: { name: "validation_error" } });
+    await shot("03b-api-error");
+  });
+
   it("sends a batch of 3 with merge metadata and shows 3 message ids", async () => {
     await page.getByTestId("field-to").fill("");
     const recipients = ["ana@example.org", "bob@example.org", "cy@example.org"];
