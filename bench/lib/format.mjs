@@ -1,5 +1,12 @@
 /** Renders rows of plain values as an aligned Markdown table (readable in a terminal too). */
 export function markdownTable(headers, rows) {
+  for (const row of rows) {
+    if (row.length !== headers.length) {
+      throw new Error(
+        `table row has ${row.length} cells for ${headers.length} headers: ${row.join(" | ")}`,
+      );
+    }
+  }
   const cells = [headers, ...rows].map((row) => row.map((value) => String(value ?? "")));
   const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i].length), 3));
   const numeric = headers.map((_, i) =>

@@ -120,6 +120,7 @@ export async function benchWebhooks({ quick, log }) {
         p99: result.latency.p99,
         total: result.requests.total,
         serverCpuPercent: (stats.cpuMs / (duration * 1000)) * 100,
+        serverCpuUsPerRequest: (stats.cpuMs * 1000) / result.requests.total,
       });
       log(`  webhooks · ${receiver.label}: ${fmt.int(result.requests.average)} req/s`);
     } catch (error) {
@@ -143,7 +144,7 @@ export function renderWebhooks({ rows, duration, connections, breakdown }) {
   const floorOf = (row) =>
     rows.find((r) => r.framework === row.framework && r.kind.endsWith("bare") && !r.error);
   const table = rows.map((row) => {
-    if (row.error) return [row.label, "n/a", "", "", "", "", "", `error: ${row.error}`];
+    if (row.error) return [row.label, "n/a", "", "", "", "", "", "", "", `error: ${row.error}`];
     const floor = floorOf(row);
     return [
       row.label,
@@ -153,6 +154,8 @@ export function renderWebhooks({ rows, duration, connections, breakdown }) {
       floor ? fmt.ratio(row.perSecond / floor.perSecond) : "n/a",
       fmt.int(row.total),
       fmt.pct(row.serverCpuPercent),
+      `${row.serverCpuUsPerRequest.toFixed(0)} µs`,
+      floor ? fmt.ratio(row.serverCpuUsPerRequest / floor.serverCpuUsPerRequest) : "n/a",
       "",
     ];
   });
@@ -171,7 +174,18 @@ export function renderWebhooks({ rows, duration, connections, breakdown }) {
       `autocannon (in the bench process), ${connections} connections, ${duration} s per row after a 1 s warm-up, against a receiver in a second process; a Resend \`email.delivered\` event (${deliveredEvent.length} B). First four rows: ONE request signed with svix right before the run and replayed, anymail's replay store disabled (\`replayStore: false\`) so every request is verified, parsed and handed to \`onTracking\`. Last two rows: each request signed with a UNIQUE svix-id and a fresh timestamp (the load generator signs per request, so its ceiling is lower), anymail's default in-memory replay store ON. Every row must answer 2xx to every request and the handler must see every one; "server CPU" is the receiver's CPU time over the run (100% = one core busy).`,
       "",
       markdownTable(
-        ["receiver", "req/s", "p50", "p99", "× bare route", "requests", "server CPU", "note"],
+        [
+          "receiver",
+          "req/s",
+          "p50",
+          "p99",
+          "× bare route",
+          "requests",
+          "server CPU",
+          "server CPU/req",
+          "CPU × bare",
+          "note",
+        ],
         table,
       ),
       ...(breakdown
