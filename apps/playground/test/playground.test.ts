@@ -79,6 +79,55 @@ describe.skipIf(unavailable !== undefined)(title, () => {
     await shot("01-delivered");
   });
 
+  it("carries every compose field, files included, to the API", async () => {
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+      "base64",
+    );
+    await page.getByTestId("field-to").fill("delivered@resend.dev");
+    await page.getByTestId("field-cc").fill("cc@example.org");
+    await page.getByTestId("field-bcc").fill("bcc@example.org");
+    await page.getByTestId("field-replyTo").fill("Help <help@example.com>");
+    await page.getByTestId("field-html").fill('<p>Logo: <img src="cid:logo.png"></p>');
+    await page.getByTestId("field-attachments").setInputFiles({
+      name: "notes.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("hello notes"),
+    });
+    await page
+      .getByTestId("field-inline-images")
+      .setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: png });
+    await page.getByTestId("field-tags").fill("welcome, onboarding");
+    await page.getByTestId("field-metadata").fill('{"orderId": 4411}');
+    await page.getByText("Headers", { exact: true }).click();
+    await page.getByTestId("add-header").click();
+    await page.getByTestId("header-row").locator("[data-role=name]").fill("X-Playground");
+    await page.getByTestId("header-row").locator("[data-role=value]").fill("yes");
+    await page.getByText("Advanced").click();
+    await page.getByTestId("field-idempotencyKey").fill(`pg-test-${Date.now()}`);
+    const [messageId] = await sendAndReadIds();
+
+    const stored = playground.emulator?.emails.find((email) => email.id === messageId);
+    expect(stored).toMatchObject({
+      cc: ["cc@example.org"],
+      bcc: ["bcc@example.org"],
+      replyTo: ["Help <help@example.com>"],
+      headers: {
+        "X-Playground": "yes",
+        "X-Metadata": '{"orderId":4411}',
+        "X-Tags": '["welcome","onboarding"]',
+      },
+    });
+    expect(stored?.idempotencyKey).toMatch(/^pg-test-/);
+    const logo = stored?.attachments.find((attachment) => attachment.filename === "logo.png");
+    expect(logo?.contentId).toMatch(/\S/);
+    expect(stored?.html).toContain(`cid:${logo?.contentId}`);
+    expect(Buffer.from(logo?.content ?? "", "base64").equals(png)).toBe(true);
+    const notes = stored?.attachments.find((attachment) => attachment.filename === "notes.txt");
+    expect(Buffer.from(notes?.content ?? "", "base64").toString()).toBe("hello notes");
+    await shot("01b-every-field");
+  });
+
   it("sends to bounced@resend.dev and shows the bounce with its reason", async () => {
     await page.getByTestId("field-to").fill("bounced@resend.dev");
     const [messageId] = await sendAndReadIds();
