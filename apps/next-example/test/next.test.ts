@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { type ResendEmulator, startResendEmulator } from "@anymail/resend-emulator";
@@ -8,6 +8,7 @@ import { Webhook } from "svix";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
+const artifactsDir = fileURLToPath(new URL("../test-artifacts", import.meta.url));
 const nextBin = fileURLToPath(new URL("../node_modules/next/dist/bin/next", import.meta.url));
 const signingSecret = `whsec_${randomBytes(24).toString("base64")}`;
 const childEnv = {
@@ -147,6 +148,8 @@ describe("Next.js App Router example", () => {
     expect(delivered.espEvent.data.email_id).toBe(id);
     expect(Number.isNaN(Date.parse(delivered.timestamp))).toBe(false);
     expect(delivered.eventId).toMatch(/\S/);
+    mkdirSync(artifactsDir, { recursive: true });
+    writeFileSync(`${artifactsDir}/received-events.json`, `${JSON.stringify(received, null, 2)}\n`);
   });
 
   it("refuses a forged delivery with 401 and records nothing", async () => {
