@@ -85,6 +85,7 @@ export function renderColdStart({ runs, rows }) {
       "cold import core + resend ≤ 1.2× resend SDK",
       fmt.ratio(ratio),
       verdict(ratio <= 1.2),
+      `${fmt.ms(ours.medianMs - rows[0].medianMs, 0)} over bare node vs. the SDK's ${fmt.ms(sdk.medianMs - rows[0].medianMs, 0)}`,
     ]);
   }
   return {

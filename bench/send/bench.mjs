@@ -197,6 +197,7 @@ export function renderSend({ total, rounds, rows, heap }) {
         `send c=${concurrency} ≥ 0.85× raw undici`,
         fmt.ratio(ratio),
         verdict(ratio >= 0.85),
+        `client CPU per send ${fmt.ratio(ours.cpuUsPerSend / raw.cpuUsPerSend)} raw's`,
       ]);
     }
     if (ours?.perSecond && sdk?.perSecond) {
@@ -205,6 +206,7 @@ export function renderSend({ total, rounds, rows, heap }) {
         `send c=${concurrency} ≥ 3× resend SDK`,
         fmt.ratio(ratio),
         verdict(ratio >= 3),
+        `client CPU per send ${fmt.ratio(sdk.cpuUsPerSend / ours.cpuUsPerSend)} less than the SDK's`,
       ]);
     }
   }

@@ -167,6 +167,7 @@ export function renderWebhooks({ rows, duration, connections, breakdown }) {
         `${row.framework} adapter ≥ 0.85× bare verified route`,
         fmt.ratio(ratio),
         verdict(ratio >= 0.85),
+        `receiver CPU per request ${fmt.ratio(row.serverCpuUsPerRequest / floorOf(row).serverCpuUsPerRequest)} the bare route's`,
       ];
     });
   return {
