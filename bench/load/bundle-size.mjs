@@ -12,7 +12,23 @@ import { fmt, markdownTable, verdict } from "../lib/format.mjs";
 const benchDir = fileURLToPath(new URL("..", import.meta.url));
 const require = createRequire(new URL("../package.json", import.meta.url));
 
-function dependenciesOf(packageName) {
+/** Dependencies of the packages and, transitively, of the @anymail packages they use. */
+function externalsOf(...packageNames) {
+  const seen = new Set();
+  const externals = new Set();
+  const visit = (name) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const dependency of dependenciesOf(name, true)) {
+      if (dependency.startsWith("@anymail/")) visit(dependency);
+      else externals.add(dependency);
+    }
+  };
+  for (const name of packageNames) visit(name);
+  return [...externals];
+}
+
+function dependenciesOf(packageName, includeOurs = false) {
   // Not require.resolve("x/package.json"): packages like `resend` don't export it.
   const manifestPath = require.resolve
     .paths(packageName)
@@ -24,26 +40,26 @@ function dependenciesOf(packageName) {
     ...Object.keys(manifest.dependencies ?? {}),
     ...Object.keys(manifest.peerDependencies ?? {}),
     ...Object.keys(manifest.optionalDependencies ?? {}),
-  ].filter((name) => !name.startsWith("@anymail/"));
+  ].filter((name) => includeOurs || !name.startsWith("@anymail/"));
 }
 
 const entries = [
   {
     label: "@anymail/core + @anymail/resend",
     source: 'export * from "@anymail/core";\nexport * from "@anymail/resend";',
-    external: () => ["@anymail/core", "@anymail/resend"].flatMap(dependenciesOf),
+    external: () => externalsOf("@anymail/core", "@anymail/resend"),
     ours: true,
   },
   {
     label: "@anymail/core",
     source: 'export * from "@anymail/core";',
-    external: () => dependenciesOf("@anymail/core"),
+    external: () => externalsOf("@anymail/core"),
   },
   {
     label: "@anymail/webhooks + /fastify + /express",
     source:
       'export * from "@anymail/webhooks";\nexport * from "@anymail/webhooks/fastify";\nexport * from "@anymail/webhooks/express";',
-    external: () => dependenciesOf("@anymail/webhooks"),
+    external: () => externalsOf("@anymail/webhooks"),
   },
   {
     label: "resend SDK 6.x, its deps excluded",
