@@ -85,6 +85,13 @@ export async function benchBreakdown({ quick, log }) {
   await stage('core parseAddressList("Customer N <customerN@…>"), new each call', () =>
     core.parseAddressList(`Customer ${n2} <customer${n2++}@example.org>`, "to"),
   );
+  // What-if, not anymail code: the cost of matching the same new address with one strict
+  // regular expression, i.e. the core of the fast path proposed in docs/benchmarks.md.
+  const simpleMailbox = /^([A-Za-z0-9 ]+) <([A-Za-z0-9._+-]+)@([A-Za-z0-9.-]+)>$/;
+  let n6 = 0;
+  await stage("what-if: one strict regex match of the same kind of new address", () =>
+    simpleMailbox.exec(`Customer ${n6} <customer${n6++}@example.org>`),
+  );
   await stage("core prepareMessage, new recipient each call", () =>
     core.prepareMessage(neutralMessage(n3++)),
   );

@@ -50,6 +50,10 @@ export async function benchWebhookBreakdown({ quick }) {
   await stage("resendWebhooks().parse() (JSON → TrackingEvent)", () =>
     provider.parse("tracking", raw, { deliveryId: id }),
   );
+  await stage("verify() + parse() on the raw bytes (no Request/Response)", async () => {
+    const verified = await provider.verify("tracking", raw);
+    await provider.parse("tracking", raw, verified);
+  });
   await stage("new Headers(…) from 4 headers", () => new Headers(svixHeaders));
   await stage(
     "new Headers(…) + new Request(url, { body: Uint8Array })",
