@@ -33,20 +33,30 @@ export interface ResendEnvelope {
   parsed: JsonObject;
 }
 
-/** Decodes the exact body bytes as UTF-8 JSON and checks the envelope's shape. */
-export function parseEnvelope(body: Uint8Array): ResendEnvelope {
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Decodes the exact body bytes as UTF-8 JSON. */
+function parseBody(body: Uint8Array): unknown {
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+    text = utf8.decode(body);
   } catch (cause) {
     throw invalidPayload("Resend webhook body is not UTF-8 text", cause);
   }
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text);
   } catch (cause) {
     throw invalidPayload("Resend webhook body is not valid JSON", cause);
   }
+}
+
+/**
+ * Checks the envelope's shape of the body's JSON. `verified` is the signature check's own
+ * parse of the same bytes, when it made one (see `createSvixVerifier`); otherwise the
+ * bytes are decoded and parsed here.
+ */
+export function parseEnvelope(body: Uint8Array, verified?: { json: unknown }): ResendEnvelope {
+  const parsed = verified === undefined ? parseBody(body) : verified.json;
   if (!isJsonObject(parsed)) {
     throw invalidPayload("Resend webhook body is not a JSON object");
   }

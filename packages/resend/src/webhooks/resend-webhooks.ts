@@ -11,10 +11,10 @@ import { toInboundEvent } from "./inbound.js";
 import { createInboundHttp, type InboundHttp } from "./inbound-http.js";
 import { type ResendWebhooksOptions, resolveWebhookConfig } from "./options.js";
 import { deliveryIdOf, parseEnvelope } from "./payload.js";
-import { createSvixVerifier, loadSvixWebhook } from "./svix.js";
+import { createSvixVerifier, loadSvixWebhook, type VerifiedBody } from "./svix.js";
 import { toTrackingEvent } from "./tracking.js";
 
-type Verifier = (body: Uint8Array, headers: Headers) => void;
+type Verifier = (body: Uint8Array, headers: Headers) => VerifiedBody;
 
 /**
  * Resend's webhook side for `@anymail/webhooks`: svix signature checks over the raw bytes,
@@ -55,6 +55,9 @@ export function resendWebhooks(options: ResendWebhooksOptions = {}): WebhookProv
       );
     }
   }
+  // svix already JSON-parses an authentic body; parse() takes that result (once) instead of
+  // decoding and parsing the same bytes again. Keyed by the body, so nothing outlives it.
+  const parsedBodies = new WeakMap<Uint8Array, { json: unknown }>();
   const apiKey = config.apiKey;
   const http: InboundHttp | undefined =
     apiKey === undefined
@@ -70,13 +73,21 @@ export function resendWebhooks(options: ResendWebhooksOptions = {}): WebhookProv
     },
 
     async verify(kind: WebhookKind, request: RawWebhookRequest): Promise<VerifiedWebhook> {
-      verifiers[kind]?.(request.body, request.headers);
+      const verifier = verifiers[kind];
+      if (verifier !== undefined) {
+        const body = verifier(request.body, request.headers);
+        if (body === undefined) parsedBodies.delete(request.body);
+        else parsedBodies.set(request.body, body);
+      }
       const deliveryId = deliveryIdOf(request.headers);
       return deliveryId === undefined ? {} : { deliveryId };
     },
 
     async parse(kind: WebhookKind, request: RawWebhookRequest): Promise<ParsedWebhook> {
-      const envelope = parseEnvelope(request.body);
+      const verified = parsedBodies.get(request.body);
+      // Taken once: a second parse of the same bytes gets its own objects.
+      if (verified !== undefined) parsedBodies.delete(request.body);
+      const envelope = parseEnvelope(request.body, verified);
       if (kind === "tracking") {
         return { kind, events: [toTrackingEvent(envelope, request.headers)] };
       }
