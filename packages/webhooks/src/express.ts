@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { WebhookHandlerOptions } from "./handler.js";
 import { createWebhookEngine } from "./internal/engine.js";
-import { sendWebResponse, toWebRequest } from "./internal/node-bridge.js";
+import { fromNodeRequest, sendReply } from "./internal/node-bridge.js";
 
 /**
  * Options of {@link anymailExpress}: the same as `createWebhookHandler`'s.
@@ -77,13 +77,13 @@ export function anymailExpress(options: AnymailExpressOptions): Router {
       response.status(500).type("text/plain").send(`${EXPRESS_BODY_ALREADY_PARSED}\n`);
       return;
     }
-    const webRequest = toWebRequest(request, {
+    const input = fromNodeRequest(request, {
       originalUrl: request.originalUrl,
       ...(kept === undefined ? {} : { body: kept }),
     });
     engine
-      .handle(webRequest)
-      .then((webResponse) => sendWebResponse(webResponse, response, request))
+      .process(input)
+      .then((reply) => sendReply(reply, response, request))
       .catch(next);
   });
   return router;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { WebhookHandlerOptions } from "./handler.js";
 import { createWebhookEngine } from "./internal/engine.js";
-import { sendWebResponse, toWebRequest } from "./internal/node-bridge.js";
+import { fromNodeRequest, sendReply } from "./internal/node-bridge.js";
 
 /**
  * Options of {@link anymailFastify}: `createWebhookHandler`'s; Fastify adds `prefix`.
@@ -45,10 +45,11 @@ export const anymailFastify: FastifyPluginAsync<AnymailFastifyOptions> = async (
     url: "/*",
     handler: async (request, reply) => {
       const body = request.body instanceof Uint8Array ? request.body : undefined;
-      const webRequest = toWebRequest(request.raw, body === undefined ? {} : { body });
-      const webResponse = await engine.handle(webRequest);
+      const answer = await engine.process(
+        fromNodeRequest(request.raw, body === undefined ? {} : { body }),
+      );
       reply.hijack();
-      await sendWebResponse(webResponse, reply.raw, request.raw);
+      sendReply(answer, reply.raw, request.raw);
     },
   });
 };

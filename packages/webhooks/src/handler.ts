@@ -20,7 +20,11 @@ export interface WebhookEventContext {
   /** The provider's URL name, e.g. `"resend"`. */
   provider: string;
   kind: WebhookKind;
-  /** The incoming request (its body already read). */
+  /**
+   * The incoming request. With `handle()` it is the `Request` you passed (its body already
+   * read); the Express and Fastify adapters build it on first access, carrying the same
+   * headers and body bytes, so deliveries that never read it never pay for it.
+   */
   request: Request;
 }
 

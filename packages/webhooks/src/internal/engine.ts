@@ -8,19 +8,39 @@ import {
   type WebhookProvider,
   AnymailConfigurationError,
 } from "@anymail/core";
-import type { WebhookHandlerOptions } from "../handler.js";
+import type { WebhookEventContext, WebhookHandlerOptions } from "../handler.js";
 import { createMemoryReplayStore } from "../replay-store.js";
 import { createBasicAuthCheck } from "./basic-auth.js";
-import { readBodyWithLimit } from "./read-body.js";
+import type { BodySource } from "./body-source.js";
+import { webBody } from "./read-body.js";
+import { HANDLED, HEAD_OK, textReply as text, toResponse, type WebhookReply } from "./reply.js";
 import { routeOf, type WebhookRoute } from "./route.js";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 const ALLOW = "POST, HEAD";
 
+/**
+ * A request as the engine needs it, from a Web `Request` or straight from a Node one:
+ * the Node adapters fill it without building a `Request` or a Web stream.
+ */
+export interface WebhookInput {
+  method: string;
+  /** The absolute URL, as providers see it in `RawWebhookRequest.url`. */
+  url: string;
+  /** The URL's path, which routes the request. */
+  pathname: string;
+  headers: Headers;
+  body: BodySource;
+  /** The Web `Request` for `context.request`; called only when a handler reads it. */
+  toRequest(body: Uint8Array): Request;
+}
+
 /** The handler plus what adapters need to decide whether a request is theirs. */
 export interface WebhookEngine {
   handle(request: Request): Promise<Response>;
+  /** The byte-level core behind `handle`; never rejects. */
+  process(input: WebhookInput): Promise<WebhookReply>;
   /** Whether `pathname` names a served provider and kind (adapters pass others on). */
   matches(pathname: string): boolean;
   readonly maxBodyBytes: number;
@@ -28,15 +48,22 @@ export interface WebhookEngine {
   readonly log: Logger;
 }
 
-function text(status: number, body: string, headers: Record<string, string> = {}): Response {
-  return new Response(body === "" ? null : `${body}\n`, {
-    status,
-    headers: {
-      "content-type": "text/plain; charset=utf-8",
-      "cache-control": "no-store",
-      ...headers,
+/** The context handed to handlers, with `request` built on first read. */
+function lazyContext(
+  provider: string,
+  kind: WebhookKind,
+  input: WebhookInput,
+  body: Uint8Array,
+): WebhookEventContext {
+  let request: Request | undefined;
+  return {
+    provider,
+    kind,
+    get request() {
+      request ??= input.toRequest(body);
+      return request;
     },
-  });
+  };
 }
 
 const consoleLogger: Logger = (record) => {
@@ -105,9 +132,11 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
   async function dispatch(
     provider: WebhookProvider,
     parsed: ParsedWebhook,
-    request: Request,
+    input: WebhookInput,
+    body: Uint8Array,
   ): Promise<void> {
-    const context = { provider: provider.name, kind: parsed.kind, request };
+    // One context per delivery, shared by its events, as before.
+    const context = lazyContext(provider.name, parsed.kind, input, body);
     if (parsed.kind === "tracking") {
       for (const event of parsed.events) await options.onTracking?.(event, context);
     } else {
@@ -116,14 +145,14 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
   }
 
   /** Parses and dispatches; never rejects, so a concurrent duplicate can wait on it. */
-  async function process(
+  async function complete(
     provider: WebhookProvider,
     route: WebhookRoute,
     raw: RawWebhookRequest,
-    request: Request,
+    input: WebhookInput,
     deliveryId: string | undefined,
     key: string | undefined,
-  ): Promise<Response> {
+  ): Promise<WebhookReply> {
     const where = {
       provider: provider.name,
       kind: route.kind,
@@ -154,7 +183,7 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
       return text(500, "Webhook processing failed; please retry");
     }
     try {
-      await dispatch(provider, parsed, request);
+      await dispatch(provider, parsed, input, raw.body);
     } catch (error) {
       log({
         level: "error",
@@ -177,12 +206,12 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
         });
       }
     }
-    return text(200, "");
+    return HANDLED;
   }
 
-  async function handle(request: Request): Promise<Response> {
+  async function process(input: WebhookInput): Promise<WebhookReply> {
     try {
-      return await handleRequest(request);
+      return await processInput(input);
     } catch (error) {
       // E.g. a replay store that is down: answer 500 so the ESP delivers again later.
       log({ level: "error", message: "Webhook request failed", ...errorSummary(error) });
@@ -190,29 +219,43 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
     }
   }
 
-  async function handleRequest(request: Request): Promise<Response> {
+  async function handle(request: Request): Promise<Response> {
     let pathname: string;
     try {
       pathname = new URL(request.url).pathname;
     } catch {
-      return text(404, "Not found");
+      return toResponse(text(404, "Not found"));
     }
-    const route = routeOf(pathname);
+    const input: WebhookInput = {
+      method: request.method,
+      url: request.url,
+      pathname,
+      headers: request.headers,
+      body: webBody(request),
+      toRequest: () => request,
+    };
+    return toResponse(await process(input));
+  }
+
+  async function processInput(input: WebhookInput): Promise<WebhookReply> {
+    const route = routeOf(input.pathname);
     const provider = served(route);
     if (route === undefined || provider === undefined) return text(404, "Not found");
 
-    if (request.method === "HEAD") return new Response(null, { status: 200 });
-    if (request.method !== "POST") {
+    if (input.method === "HEAD") return HEAD_OK;
+    if (input.method !== "POST") {
       return text(405, "Method not allowed", { allow: ALLOW });
     }
-    if (basicAuth.configured && !(await basicAuth.check(request.headers.get("authorization")))) {
-      await request.body?.cancel().catch(() => {});
+    if (basicAuth.configured && !(await basicAuth.check(input.headers.get("authorization")))) {
+      await input.body.discard();
       return text(401, "Missing or invalid basic auth", {
         "www-authenticate": 'Basic realm="anymail", charset="UTF-8"',
       });
     }
 
-    const read = await readBodyWithLimit(request, maxBodyBytes, bodyTimeoutMs);
+    // Bytes already in memory are read synchronously: no promise, no timer.
+    const pending = input.body.read(maxBodyBytes, bodyTimeoutMs);
+    const read = pending instanceof Promise ? await pending : pending;
     if (!read.ok) {
       if (read.reason === "too_large") {
         return text(413, `Body larger than ${maxBodyBytes} bytes`, { connection: "close" });
@@ -222,9 +265,9 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
       return text(400, "Body could not be read");
     }
     const raw: RawWebhookRequest = {
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
+      method: input.method,
+      url: input.url,
+      headers: input.headers,
       body: read.body,
     };
 
@@ -262,9 +305,9 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
       if (earlier !== undefined && (await earlier)) return text(200, "Already handled");
     }
 
-    const work = process(provider, route, raw, request, deliveryId, key);
+    const work = complete(provider, route, raw, input, deliveryId, key);
     if (key === undefined) return work;
-    const succeeded = work.then((response) => response.ok);
+    const succeeded = work.then((reply) => reply.status >= 200 && reply.status < 300);
     inFlight.set(key, succeeded);
     try {
       return await work;
@@ -275,6 +318,7 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
 
   return {
     handle,
+    process,
     matches: (pathname) => served(routeOf(pathname)) !== undefined,
     maxBodyBytes,
     log,

@@ -1,6 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { bytesBody } from "./body-source.js";
+import type { WebhookInput } from "./engine.js";
+import { nodeBody } from "./node-body.js";
+import type { WebhookReply } from "./reply.js";
 
-/** How to turn a Node request into a Web `Request`. */
+/** How to read a Node request. */
 export interface NodeRequestOptions {
   /** Body bytes a framework already read (Express `express.raw()`, Fastify's buffer parser). */
   body?: Uint8Array;
@@ -14,53 +18,19 @@ function headersOf(request: IncomingMessage): Headers {
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
     // HTTP/2 pseudo-headers (":path") are not valid header names for `Headers`.
-    if (!name.startsWith(":")) headers.append(name, raw[i + 1]!);
+    if (name.charCodeAt(0) !== 58) headers.append(name, raw[i + 1]!);
   }
   return headers;
 }
 
 /**
- * Streams the Node request as it arrives; cancelling (body over the limit) stops reading
- * without buffering the rest, and the response then closes the connection.
+ * The engine's view of a Node request: headers, URL and a body source, without a Web
+ * `Request` (one is built only if a handler reads `context.request`).
  */
-function streamOf(request: IncomingMessage): ReadableStream<Uint8Array> {
-  // Something already read the stream to its end: there is nothing left to wait for.
-  if (request.readableEnded)
-    return new ReadableStream({ start: (controller) => controller.close() });
-  let finished = false;
-  // Node events may still fire after the consumer cancelled; a closed controller throws.
-  const settle = (action: () => void) => {
-    if (finished) return;
-    finished = true;
-    action();
-  };
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      request.on("data", (chunk: Buffer) => {
-        if (finished) return;
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 0) <= 0) request.pause();
-      });
-      request.once("end", () => settle(() => controller.close()));
-      request.once("error", (error) => settle(() => controller.error(error)));
-      request.once("aborted", () => settle(() => controller.error(new Error("request aborted"))));
-    },
-    pull() {
-      request.resume();
-    },
-    cancel() {
-      finished = true;
-      request.pause();
-      request.removeAllListeners("data");
-    },
-  });
-}
-
-/**
- * Builds a Web `Request` carrying the exact raw body bytes of a Node request, either
- * streamed from the socket or as already read by a framework.
- */
-export function toWebRequest(request: IncomingMessage, options: NodeRequestOptions = {}): Request {
+export function fromNodeRequest(
+  request: IncomingMessage,
+  options: NodeRequestOptions = {},
+): WebhookInput {
   const headers = headersOf(request);
   const encrypted = (request.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
   const host = headers.get("host") ?? "localhost";
@@ -69,33 +39,39 @@ export function toWebRequest(request: IncomingMessage, options: NodeRequestOptio
     `${encrypted ? "https" : "http"}://${host}`,
   );
   const method = request.method ?? "GET";
-  if (method === "GET" || method === "HEAD") return new Request(url, { method, headers });
-  if (options.body !== undefined) {
-    // The framework already consumed the stream; the length header must match the copy.
-    headers.set("content-length", String(options.body.byteLength));
-    return new Request(url, { method, headers, body: options.body as Uint8Array<ArrayBuffer> });
-  }
-  return new Request(url, {
+  const kept = options.body;
+  // The framework already consumed the stream; the length header must match the copy.
+  if (kept !== undefined) headers.set("content-length", String(kept.byteLength));
+  const href = url.href;
+  return {
     method,
+    url: href,
+    pathname: url.pathname,
     headers,
-    body: streamOf(request),
-    duplex: "half",
-  } as RequestInit & { duplex: "half" });
+    body: kept === undefined ? nodeBody(request) : bytesBody(kept),
+    toRequest: (body) =>
+      method === "GET" || method === "HEAD"
+        ? new Request(href, { method, headers })
+        : new Request(href, { method, headers, body: body as Uint8Array<ArrayBuffer> }),
+  };
 }
 
 /**
- * Writes a Web `Response` to a Node response. When the request body was not read to the
- * end (413, 401), the connection is closed after the answer instead of draining it.
+ * Writes a reply to a Node response. When the request body was not read to the end
+ * (413, 401), the connection is closed after the answer instead of draining it.
  */
-export async function sendWebResponse(
-  response: Response,
+export function sendReply(
+  reply: WebhookReply,
   target: ServerResponse,
   request?: IncomingMessage,
-): Promise<void> {
-  const body = response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
-  target.statusCode = response.status;
-  for (const [name, value] of response.headers) target.setHeader(name, value);
+): void {
+  target.statusCode = reply.status;
+  for (const name in reply.headers) target.setHeader(name, reply.headers[name]!);
   if (request !== undefined && !request.complete) target.setHeader("connection", "close");
-  if (body !== undefined) target.setHeader("content-length", body.byteLength);
-  target.end(body);
+  if (reply.body === "") {
+    target.end();
+    return;
+  }
+  target.setHeader("content-length", Buffer.byteLength(reply.body));
+  target.end(reply.body);
 }

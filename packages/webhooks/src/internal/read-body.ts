@@ -1,14 +1,8 @@
-/** Why a request body could not be read in full. */
-export type BodyReadFailure = "too_large" | "timeout" | "aborted";
-
-/** The body bytes, or why reading stopped. */
-export type BodyReadResult =
-  | { ok: true; body: Uint8Array }
-  | { ok: false; reason: BodyReadFailure };
+import type { BodyReadResult, BodySource } from "./body-source.js";
 
 /**
- * Reads a request body while counting: as soon as it passes `maxBytes` reading stops and
- * the stream is cancelled, so an oversized upload is never buffered whole.
+ * Reads a Web request body while counting: as soon as it passes `maxBytes` reading stops
+ * and the stream is cancelled, so an oversized upload is never buffered whole.
  */
 export async function readBodyWithLimit(
   request: Request,
@@ -25,22 +19,21 @@ export async function readBodyWithLimit(
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut =
+  let timedOut = false;
+  // Cancelling settles a pending read() as done, so one timer serves the whole read
+  // without racing every chunk against a promise.
+  const timer =
     timeoutMs === undefined
       ? undefined
-      : new Promise<"timeout">((resolve) => {
-          timer = setTimeout(() => resolve("timeout"), timeoutMs);
-        });
+      : setTimeout(() => {
+          timedOut = true;
+          reader.cancel().catch(() => {});
+        }, timeoutMs);
 
   try {
     for (;;) {
-      const next = reader.read();
-      const step = timedOut === undefined ? await next : await Promise.race([next, timedOut]);
-      if (step === "timeout") {
-        await reader.cancel().catch(() => {});
-        return { ok: false, reason: "timeout" };
-      }
+      const step = await reader.read();
+      if (timedOut) return { ok: false, reason: "timeout" };
       if (step.done) break;
       total += step.value.byteLength;
       if (total > maxBytes) {
@@ -50,7 +43,7 @@ export async function readBodyWithLimit(
       chunks.push(step.value);
     }
   } catch {
-    return { ok: false, reason: "aborted" };
+    return timedOut ? { ok: false, reason: "timeout" } : { ok: false, reason: "aborted" };
   } finally {
     clearTimeout(timer);
     try {
@@ -59,13 +52,25 @@ export async function readBodyWithLimit(
       // A read still pending after cancel(); the stream is already closed.
     }
   }
+  return { ok: true, body: joinChunks(chunks, total) };
+}
 
-  if (chunks.length === 1) return { ok: true, body: chunks[0]! };
+/** One buffer from the chunks read, without a copy when there was only one. */
+export function joinChunks(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
   const body = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
     body.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return { ok: true, body };
+  return body;
+}
+
+/** The body of a Web `Request` as a {@link BodySource}. */
+export function webBody(request: Request): BodySource {
+  return {
+    read: (maxBytes, timeoutMs) => readBodyWithLimit(request, maxBytes, timeoutMs),
+    discard: () => request.body?.cancel().catch(() => {}),
+  };
 }
