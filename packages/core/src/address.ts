@@ -191,7 +191,8 @@ function toEmailAddress(mailbox: RawMailbox, field: string, input: string): Emai
 function checkLengths(username: string, domain: string, field: string, input: string): void {
   if (utf8Length(username) > 64) throw invalid(field, input, "has a local part over 64 octets");
   if (domain.length > 255) throw invalid(field, input, "has a domain over 255 characters");
-  if (domain.split(".").some((label) => label.length > 63)) {
+  // A domain of 63 characters or fewer can't hold a longer label: skip the split.
+  if (domain.length > 63 && domain.split(".").some((label) => label.length > 63)) {
     throw invalid(field, input, "has a domain label over 63 characters");
   }
 }

@@ -70,8 +70,14 @@ export function prepareMessage(message: EmailMessage): PreparedMessage {
   if (message.templateId !== undefined) {
     prepared.templateId = singleLine(message.templateId, "templateId");
   }
+  const recipients = isBatchMessage(message) ? recipientAddrSpecs(prepared) : undefined;
   if (message.mergeData !== undefined) {
-    prepared.mergeData = preparePerRecipient(message.mergeData, "mergeData", prepareJsonObject);
+    prepared.mergeData = preparePerRecipient(
+      message.mergeData,
+      "mergeData",
+      prepareJsonObject,
+      recipients,
+    );
   }
   if (message.mergeGlobalData !== undefined) {
     prepared.mergeGlobalData = prepareJsonObject(message.mergeGlobalData, "mergeGlobalData");
@@ -81,6 +87,7 @@ export function prepareMessage(message: EmailMessage): PreparedMessage {
       message.mergeMetadata,
       "mergeMetadata",
       prepareJsonObject,
+      recipients,
     );
   }
   if (message.mergeHeaders !== undefined) {
@@ -88,6 +95,7 @@ export function prepareMessage(message: EmailMessage): PreparedMessage {
       message.mergeHeaders,
       "mergeHeaders",
       prepareHeaders,
+      recipients,
     );
   }
   if (message.envelopeSender !== undefined) {
@@ -181,15 +189,29 @@ function prepareJsonObject(value: unknown, field: string): Record<string, unknow
   return Object.fromEntries(entries);
 }
 
-/** Keys become the parsed addr-spec so they match `EmailAddress.addrSpec` (IDNA included). */
+/** The addr-specs of every recipient, already parsed: merge keys usually are exactly these. */
+function recipientAddrSpecs(prepared: Pick<PreparedMessage, "to" | "cc" | "bcc">): Set<string> {
+  const specs = new Set<string>();
+  for (const list of [prepared.to, prepared.cc, prepared.bcc]) {
+    for (const address of list) specs.add(address.addrSpec);
+  }
+  return specs;
+}
+
+/**
+ * Keys become the parsed addr-spec so they match `EmailAddress.addrSpec` (IDNA included).
+ * A key that already is a recipient's addr-spec is one (parsing an addr-spec gives it back
+ * unchanged), so only other keys are parsed.
+ */
 function preparePerRecipient<T>(
   value: unknown,
   field: string,
   prepareOne: (data: unknown, field: string) => T,
+  recipients: ReadonlySet<string> | undefined,
 ): Record<string, T> {
   const result: Record<string, T> = {};
   for (const [key, data] of safeEntries(value, field)) {
-    const { addrSpec } = parseAddress(key, field);
+    const addrSpec = recipients?.has(key) ? key : parseAddress(key, field).addrSpec;
     if (Object.hasOwn(result, addrSpec)) {
       throw new AnymailSerializationError(`\`${field}\` has two entries for ${addrSpec}`, {
         field,

@@ -153,6 +153,46 @@ describe("prepareMessage", () => {
     ).toThrow(AnymailSerializationError);
   });
 
+  it("reads merge keys that are recipients' addr-specs exactly as parsing them would", () => {
+    const to = [
+      '"quoted local"@example.org',
+      "Zoë <jösé@example.org>",
+      "Ana <ana@příklad.cz>",
+      '"Dr. Who" <who+tag@Sub-Domain.Example.COM>',
+    ];
+    const recipients = prepareMessage({ ...base, to }).to;
+    for (const recipient of recipients) {
+      // The shortcut relies on this: an addr-spec parses back to itself.
+      expect(prepareMessage({ ...base, to: recipient.addrSpec }).to[0]?.addrSpec).toBe(
+        recipient.addrSpec,
+      );
+    }
+    const mergeMetadata = Object.fromEntries(recipients.map((r, i) => [r.addrSpec, { i }]));
+    const prepared = prepareMessage({
+      ...base,
+      to,
+      cc: "cc@example.net",
+      mergeMetadata: { ...mergeMetadata, "Someone Else <other@example.net>": { i: 9 } },
+      mergeData: { "cc@example.net": { x: 1 } },
+    });
+    expect(prepared.mergeMetadata).toEqual({
+      '"quoted local"@example.org': { i: 0 },
+      "jösé@example.org": { i: 1 },
+      "ana@xn--pklad-zsa96e.cz": { i: 2 },
+      "who+tag@Sub-Domain.Example.COM": { i: 3 },
+      "other@example.net": { i: 9 },
+    });
+    expect(Object.keys(prepared.mergeData ?? {})).toEqual(["cc@example.net"]);
+  });
+
+  it("still finds two merge keys for one recipient when one of them is its addr-spec", () => {
+    const error = serializationError({
+      ...base,
+      mergeMetadata: { "ana@example.org": { a: 1 }, "Ana <ana@example.org>": { a: 2 } },
+    });
+    expect(error.message).toContain("two entries for ana@example.org");
+  });
+
   it("type-checks scalars", () => {
     expect(serializationError({ ...base, trackOpens: "yes" as never }).field).toBe("trackOpens");
     expect(serializationError({ ...base, text: 42 as never }).field).toBe("text");
