@@ -108,23 +108,15 @@ export async function withRetries<T>(
   onWait?: (wait: RetryWait) => void,
 ): Promise<T> {
   const deadline = options.now() + options.deadlineMs;
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(deadlineError(options.deadlineMs)),
-    options.deadlineMs,
-  );
-  // Never keep a process alive just for the deadline.
-  (timer as { unref?: () => void }).unref?.();
+  const timer = new DeadlineTimer(options.deadlineMs);
+  const { signal } = timer;
   try {
     for (let number = 1; ; number++) {
       let error: unknown;
       try {
-        return await raceAbort(
-          attempt({ attempt: number, signal: controller.signal, deadline }),
-          controller.signal,
-        );
+        return await timer.race(attempt({ attempt: number, signal, deadline }));
       } catch (caught) {
-        error = controller.signal.aborted ? controller.signal.reason : caught;
+        error = signal.aborted ? signal.reason : caught;
       }
       if (!isAnymailError(error, "api_error") || !error.retryable || number >= options.attempts) {
         throw error;
@@ -133,10 +125,50 @@ export async function withRetries<T>(
       if (options.now() + delayMs >= deadline) throw error;
       onWait?.({ attempt: number, delayMs, error });
       await options.sleep(delayMs);
-      if (controller.signal.aborted) throw error;
+      if (signal.aborted) throw error;
     }
   } finally {
-    clearTimeout(timer);
+    timer.stop();
+  }
+}
+
+/**
+ * One send's deadline: one controller and one timer, however many attempts. When the
+ * timer fires it aborts the signal and rejects the attempt being raced directly, so an
+ * attempt costs one promise, not an abort listener added and removed each time.
+ */
+class DeadlineTimer {
+  readonly #controller = new AbortController();
+  readonly #timer: ReturnType<typeof setTimeout>;
+  #rejectAttempt: ((reason: unknown) => void) | undefined;
+
+  constructor(deadlineMs: number) {
+    this.#timer = setTimeout(() => {
+      const reason = deadlineError(deadlineMs);
+      this.#controller.abort(reason);
+      this.#rejectAttempt?.(reason);
+    }, deadlineMs);
+    // Never keep a process alive just for the deadline.
+    (this.#timer as { unref?: () => void }).unref?.();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Settles with `attempt`, or at the deadline even if the provider ignores the signal. */
+  race<T>(attempt: Promise<T>): Promise<T> {
+    const { signal } = this.#controller;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<T>((resolve, reject) => {
+      this.#rejectAttempt = reject;
+      attempt.then(resolve, reject);
+    });
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#rejectAttempt = undefined;
   }
 }
 
@@ -157,25 +189,6 @@ function deadlineError(deadlineMs: number): AnymailAPIError {
   return new AnymailAPIError(`The send did not finish within its ${deadlineMs} ms deadline`, {
     kind: "timeout",
     retryable: true,
-  });
-}
-
-/** Settles as soon as the signal aborts, even if the provider ignores the signal. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (reason: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(reason);
-      },
-    );
   });
 }
 

@@ -1,9 +1,11 @@
 import { AnymailAPIError } from "@anymail/core";
-import type { Dispatcher } from "undici";
+import type { Agent, Dispatcher } from "undici";
 
 /**
- * One HTTP request. `timeoutMs` bounds the whole exchange (headers and body);
- * `signal` (e.g. core's send deadline) aborts it early.
+ * One HTTP request. `timeoutMs` bounds the wait for the response headers once the request
+ * is written, then each wait for more of the body (undici's `headersTimeout` and
+ * `bodyTimeout`; with the client's own pool also the connect); `signal` (e.g. core's send
+ * deadline) aborts it early.
  */
 export interface HttpRequest {
   method: string;
@@ -45,6 +47,8 @@ export interface HttpClientOptions {
   connections?: number;
   /** Send through this dispatcher instead of an own pool; never closed by the client. */
   dispatcher?: Dispatcher;
+  /** Connect limit of the own pool (undici `connect.timeout`); default undici's 10 s. */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -64,10 +68,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   function dispatcher(): Dispatcher | Promise<Dispatcher> {
     if (injected !== undefined) return injected;
-    own ??= import("undici").then(
-      ({ Agent }) =>
-        new Agent(options.connections === undefined ? {} : { connections: options.connections }),
-    );
+    own ??= import("undici").then(({ Agent }) => new Agent(agentOptions(options)));
     return own;
   }
 
@@ -77,15 +78,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const outer = request.signal;
       if (outer?.aborted) throw deadlineError(options.provider, target, outer.reason);
 
-      const controller = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, request.timeoutMs);
-      const onOuterAbort = () => controller.abort();
-      outer?.addEventListener("abort", onOuterAbort, { once: true });
-
+      // No controller or timer of our own: the caller's signal goes straight to undici and
+      // undici's per-request timers enforce timeoutMs.
       try {
         const client = await dispatcher();
         const response = await client.request({
@@ -94,7 +88,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           method: request.method as Dispatcher.HttpMethod,
           headers: request.headers,
           body: request.body ?? null,
-          signal: controller.signal,
+          signal: outer ?? null,
+          headersTimeout: request.timeoutMs,
+          bodyTimeout: request.timeoutMs,
         });
         const body = await response.body.text();
         return {
@@ -103,20 +99,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           body,
         };
       } catch (cause) {
-        if (timedOut) {
+        if (outer?.aborted) throw deadlineError(options.provider, target, cause);
+        if (isUndiciTimeout(cause)) {
           throw new AnymailAPIError(
             `${options.provider} API request to ${describe(target)} timed out after ${request.timeoutMs} ms`,
             { provider: options.provider, kind: "timeout", retryable: true, cause },
           );
         }
-        if (outer?.aborted) throw deadlineError(options.provider, target, cause);
         throw new AnymailAPIError(
           `Error sending to ${options.provider} API at ${describe(target)}: ${errorText(cause)}`,
           { provider: options.provider, kind: "network", retryable: true, cause },
         );
-      } finally {
-        clearTimeout(timer);
-        outer?.removeEventListener("abort", onOuterAbort);
       }
     },
 
@@ -126,6 +119,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (pending !== undefined) await (await pending).close();
     },
   };
+}
+
+function agentOptions(options: HttpClientOptions): Agent.Options {
+  const agent: Agent.Options = {};
+  if (options.connections !== undefined) agent.connections = options.connections;
+  if (options.connectTimeoutMs !== undefined) agent.connect = { timeout: options.connectTimeoutMs };
+  return agent;
+}
+
+const UNDICI_TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+
+function isUndiciTimeout(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && UNDICI_TIMEOUT_CODES.has(code);
 }
 
 function deadlineError(provider: string, target: URL, cause: unknown): AnymailAPIError {

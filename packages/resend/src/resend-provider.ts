@@ -59,6 +59,9 @@ export function resend(options: ResendOptions = {}): ResendProvider {
   const config = resolveResendConfig(options);
   const http = createHttpClient({
     provider: "Resend",
+    // timeoutMs also bounds connecting, as when it was one timer over the whole exchange;
+    // above undici's own 10 s connect limit nothing changes.
+    connectTimeoutMs: Math.min(config.timeoutMs, 10_000),
     ...(config.connections === undefined ? {} : { connections: config.connections }),
     ...(config.dispatcher === undefined ? {} : { dispatcher: config.dispatcher }),
   });
