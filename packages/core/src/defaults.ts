@@ -30,7 +30,15 @@ export function combineDefaults(
   message: EmailMessage,
 ): EmailMessage {
   const combined: Mutable<EmailMessage> = {};
-  const base = defaults ?? {};
+  if (defaults === undefined) {
+    // Nothing to combine: the same shallow copy as below, without collecting keys.
+    for (const key of Object.keys(message) as Field[]) {
+      const value = key === "mergeHeaders" ? message.mergeHeaders : copyShallow(message[key]);
+      if (value !== undefined) (combined as Record<string, unknown>)[key] = value;
+    }
+    return combined;
+  }
+  const base = defaults;
   const keys = new Set<Field>([
     ...(Object.keys(base) as Field[]),
     ...(Object.keys(message) as Field[]),

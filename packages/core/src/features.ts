@@ -51,10 +51,11 @@ export function checkFeatures(
   options: CheckFeaturesOptions = {},
 ): PreparedMessage {
   const ignore = options.ignoreUnsupportedFeatures === true;
-  const unsupported = new Set(provider.features.unsupported);
+  // A short list: includes() beats building a Set on every send.
+  const { unsupported } = provider.features;
   let result = message;
   for (const feature of STANDARD_FEATURE_ORDER) {
-    if (!unsupported.has(feature) || !isFeatureSet(result, feature)) continue;
+    if (!unsupported.includes(feature) || !isFeatureSet(result, feature)) continue;
     if (!ignore) throw new AnymailUnsupportedFeature(provider.name, feature);
     result = withoutFeature(result, feature);
   }

@@ -152,12 +152,18 @@ export function createMailer(options: MailerOptions): Mailer {
     });
     const idempotencyKey = resolveIdempotencyKey(message.idempotencyKey);
 
+    // Without a logger no record is built at all: sends that nobody logs pay nothing.
     const result = await withRetries(
       retry,
       async ({ attempt, signal, deadline }) => {
-        const context: SendContext = logger
-          ? { idempotencyKey, signal, deadline, attempt, logger: (record) => log(record) }
-          : { idempotencyKey, signal, deadline, attempt };
+        if (!logger) return provider.send(prepared, { idempotencyKey, signal, deadline, attempt });
+        const context: SendContext = {
+          idempotencyKey,
+          signal,
+          deadline,
+          attempt,
+          logger: (record) => log(record),
+        };
         log({
           level: "debug",
           message: "send attempt",
@@ -188,15 +194,17 @@ export function createMailer(options: MailerOptions): Mailer {
           throw typed;
         }
       },
-      ({ attempt, delayMs, error }) =>
-        log({
-          level: "info",
-          message: "retry wait",
-          attempt,
-          idempotencyKey,
-          delayMs,
-          error: describeError(error),
-        }),
+      logger
+        ? ({ attempt, delayMs, error }) =>
+            log({
+              level: "info",
+              message: "retry wait",
+              attempt,
+              idempotencyKey,
+              delayMs,
+              error: describeError(error),
+            })
+        : undefined,
     );
 
     let hookError: unknown;
