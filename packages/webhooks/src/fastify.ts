@@ -43,13 +43,22 @@ export const anymailFastify: FastifyPluginAsync<AnymailFastifyOptions> = async (
   fastify.route({
     method: ["POST", "HEAD", "GET", "PUT", "PATCH", "DELETE", "OPTIONS"],
     url: "/*",
-    handler: async (request, reply) => {
+    handler: (request, reply) => {
       const body = request.body instanceof Uint8Array ? request.body : undefined;
-      const answer = await engine.process(
-        fromNodeRequest(request.raw, body === undefined ? {} : { body }),
-      );
+      const input = fromNodeRequest(request.raw, body === undefined ? {} : { body });
+      // The answer is written to the socket directly; Fastify has nothing left to do.
       reply.hijack();
-      sendReply(answer, reply.raw, request.raw);
+      engine
+        .process(input)
+        .then((answer) => sendReply(answer, reply.raw, request.raw))
+        .catch((error: unknown) => {
+          engine.log({
+            level: "error",
+            message: "Could not write the webhook answer",
+            errorMessage: String(error),
+          });
+          reply.raw.destroy();
+        });
     },
   });
 };

@@ -137,10 +137,17 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
   ): Promise<void> {
     // One context per delivery, shared by its events, as before.
     const context = lazyContext(provider.name, parsed.kind, input, body);
+    // Handlers that return nothing cost no extra turn of the microtask queue.
     if (parsed.kind === "tracking") {
-      for (const event of parsed.events) await options.onTracking?.(event, context);
+      for (const event of parsed.events) {
+        const pending = options.onTracking?.(event, context);
+        if (pending !== undefined) await pending;
+      }
     } else {
-      for (const event of parsed.events) await options.onInbound?.(event, context);
+      for (const event of parsed.events) {
+        const pending = options.onInbound?.(event, context);
+        if (pending !== undefined) await pending;
+      }
     }
   }
 
@@ -209,14 +216,12 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
     return HANDLED;
   }
 
-  async function process(input: WebhookInput): Promise<WebhookReply> {
-    try {
-      return await processInput(input);
-    } catch (error) {
+  function process(input: WebhookInput): Promise<WebhookReply> {
+    return processInput(input).catch((error: unknown) => {
       // E.g. a replay store that is down: answer 500 so the ESP delivers again later.
       log({ level: "error", message: "Webhook request failed", ...errorSummary(error) });
       return text(500, "Webhook processing failed; please retry");
-    }
+    });
   }
 
   async function handle(request: Request): Promise<Response> {

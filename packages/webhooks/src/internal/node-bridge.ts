@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { bytesBody } from "./body-source.js";
 import type { WebhookInput } from "./engine.js";
 import { nodeBody } from "./node-body.js";
+import { NodeRequestHeaders } from "./node-headers.js";
 import type { WebhookReply } from "./reply.js";
 
 /** How to read a Node request. */
@@ -12,15 +13,32 @@ export interface NodeRequestOptions {
   originalUrl?: string;
 }
 
-function headersOf(request: IncomingMessage): Headers {
-  const headers = new Headers();
-  const raw = request.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!;
-    // HTTP/2 pseudo-headers (":path") are not valid header names for `Headers`.
-    if (name.charCodeAt(0) !== 58) headers.append(name, raw[i + 1]!);
+/** The parts of a request URL the engine needs. */
+interface ParsedUrl {
+  readonly href: string;
+  readonly pathname: string;
+}
+
+const URL_CACHE_LIMIT = 256;
+// ESPs post to the same few URLs over and over: parse each once. Bounded (cleared when
+// full) because the keys come from the client.
+const parsedUrls = new Map<string, ParsedUrl | null>();
+
+/** `new URL(path, origin)`, remembered; null when it does not parse. */
+function parseUrl(path: string, origin: string): ParsedUrl | null {
+  const key = `${origin} ${path}`;
+  let parsed = parsedUrls.get(key);
+  if (parsed === undefined) {
+    try {
+      const url = new URL(path, origin);
+      parsed = { href: url.href, pathname: url.pathname };
+    } catch {
+      parsed = null;
+    }
+    if (parsedUrls.size >= URL_CACHE_LIMIT) parsedUrls.clear();
+    parsedUrls.set(key, parsed);
   }
-  return headers;
+  return parsed;
 }
 
 /**
@@ -31,17 +49,19 @@ export function fromNodeRequest(
   request: IncomingMessage,
   options: NodeRequestOptions = {},
 ): WebhookInput {
-  const headers = headersOf(request);
+  const headers = new NodeRequestHeaders(request.rawHeaders);
   const encrypted = (request.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
-  const host = headers.get("host") ?? "localhost";
-  const url = new URL(
-    options.originalUrl ?? request.url ?? "/",
-    `${encrypted ? "https" : "http"}://${host}`,
-  );
+  const origin = `${encrypted ? "https" : "http"}://${headers.get("host") ?? "localhost"}`;
+  const url = parseUrl(options.originalUrl ?? request.url ?? "/", origin);
+  // As `new URL` would have thrown before: answered as an unknown route.
+  if (url === null) throw new TypeError(`Invalid URL: ${origin}`);
   const method = request.method ?? "GET";
   const kept = options.body;
-  // The framework already consumed the stream; the length header must match the copy.
-  if (kept !== undefined) headers.set("content-length", String(kept.byteLength));
+  if (kept !== undefined) {
+    // The framework already consumed the stream; the length header must match the copy.
+    const length = String(kept.byteLength);
+    if (headers.get("content-length") !== length) headers.set("content-length", length);
+  }
   const href = url.href;
   return {
     method,

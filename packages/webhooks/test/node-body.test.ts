@@ -1,0 +1,189 @@
+import type { AddressInfo } from "node:net";
+import { connect } from "node:net";
+import type { TrackingEvent } from "@anymail/core";
+import { resendWebhooks } from "@anymail/resend";
+import express from "express";
+import Fastify from "fastify";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { anymailExpress } from "../src/express.js";
+import { anymailFastify } from "../src/fastify.js";
+import type { WebhookEventContext, WebhookHandlerOptions } from "../src/index.js";
+import { createWebhookHandler } from "../src/index.js";
+import { listen } from "./support/servers.js";
+import { svixHeaders, SIGNING_SECRET, trackingPayload } from "./support/signing.js";
+
+const PATH = "/anymail/resend/tracking";
+
+interface RawAnswer {
+  status: number;
+  head: string;
+}
+
+/**
+ * Talks HTTP/1.1 over a plain socket so the body can arrive in timed pieces, or not at
+ * all; resolves with the status line and headers of the answer.
+ */
+function rawExchange(
+  base: string,
+  head: Record<string, string>,
+  pieces: readonly (string | number)[],
+): Promise<RawAnswer> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let received = "";
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => {
+      received += chunk;
+      const end = received.indexOf("\r\n\r\n");
+      if (end === -1) return;
+      socket.destroy();
+      resolve({ status: Number(received.slice(9, 12)), head: received.slice(0, end) });
+    });
+    socket.on("error", reject);
+    socket.on("connect", async () => {
+      const lines = Object.entries({ host: `${hostname}:${port}`, ...head }).map(
+        ([name, value]) => `${name}: ${value}`,
+      );
+      socket.write(`POST ${PATH} HTTP/1.1\r\n${lines.join("\r\n")}\r\n\r\n`);
+      for (const piece of pieces) {
+        if (typeof piece === "number") await new Promise((r) => setTimeout(r, piece));
+        else if (!socket.destroyed) socket.write(piece);
+      }
+    });
+  });
+}
+
+function chunked(text: string): string {
+  return `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
+}
+
+describe("Express reading the body from the Node stream", () => {
+  const events: TrackingEvent[] = [];
+  const contexts: WebhookEventContext[] = [];
+  let server: { url: string; close: () => Promise<void> };
+
+  beforeAll(async () => {
+    const app = express();
+    app.use(
+      "/anymail",
+      anymailExpress({
+        providers: [resendWebhooks({ signingSecret: SIGNING_SECRET })],
+        maxBodyBytes: 4096,
+        bodyTimeoutMs: 300,
+        logger: () => {},
+        onTracking: (event, context) => {
+          events.push(event);
+          contexts.push(context);
+        },
+      }),
+    );
+    server = await listen(app);
+  });
+  afterAll(() => server.close());
+  beforeEach(() => {
+    events.length = 0;
+    contexts.length = 0;
+  });
+
+  it("waits for a body sent in slow pieces and verifies the exact bytes", async () => {
+    const body = JSON.stringify(trackingPayload("email.opened"));
+    const half = Math.floor(body.length / 2);
+    const answer = await rawExchange(
+      server.url,
+      { ...svixHeaders(body), "transfer-encoding": "chunked" },
+      [chunked(body.slice(0, half)), 50, chunked(body.slice(half)), 30, "0\r\n\r\n"],
+    );
+    expect(answer.status).toBe(200);
+    expect(events.map((event) => event.eventType)).toEqual(["opened"]);
+  });
+
+  it("answers 408 and closes the connection when the body stops arriving", async () => {
+    const body = JSON.stringify(trackingPayload());
+    const answer = await rawExchange(
+      server.url,
+      { ...svixHeaders(body), "content-length": String(Buffer.byteLength(body)) },
+      [body.slice(0, 40)],
+    );
+    expect(answer.status).toBe(408);
+    expect(answer.head.toLowerCase()).toContain("connection: close");
+    expect(events).toEqual([]);
+  });
+
+  it("stops at the limit while reading a chunked body without content-length (413)", async () => {
+    const filler = "x".repeat(1500);
+    const answer = await rawExchange(
+      server.url,
+      { "content-type": "application/json", "transfer-encoding": "chunked" },
+      [chunked(filler), chunked(filler), chunked(filler), chunked(filler)],
+    );
+    expect(answer.status).toBe(413);
+    expect(answer.head.toLowerCase()).toContain("connection: close");
+  });
+
+  it("builds context.request on demand, with the request's headers and exact body", async () => {
+    const body = JSON.stringify(trackingPayload());
+    const response = await fetch(`${server.url}${PATH}?source=test`, {
+      method: "POST",
+      body,
+      headers: { ...svixHeaders(body), "x-trace": "t-1" },
+    });
+    expect(response.status).toBe(200);
+    const request = contexts[0]!.request;
+    expect(request).toBe(contexts[0]!.request);
+    expect(request.method).toBe("POST");
+    expect(request.url).toBe(`${server.url}${PATH}?source=test`);
+    expect(request.headers.get("x-trace")).toBe("t-1");
+    expect(await request.text()).toBe(body);
+  });
+});
+
+describe("Fastify and handle(): context.request", () => {
+  const seen: WebhookEventContext[] = [];
+  const options = (): WebhookHandlerOptions => ({
+    providers: [resendWebhooks({ signingSecret: SIGNING_SECRET })],
+    logger: () => {},
+    onTracking: (_event, context) => {
+      seen.push(context);
+    },
+  });
+  beforeEach(() => {
+    seen.length = 0;
+  });
+
+  it("Fastify: a Request with the headers and bytes Fastify read", async () => {
+    const app = Fastify();
+    await app.register(anymailFastify, { prefix: "/anymail", ...options() });
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    try {
+      const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      const body = JSON.stringify(trackingPayload());
+      const response = await fetch(`${base}${PATH}`, {
+        method: "POST",
+        body,
+        headers: svixHeaders(body),
+      });
+      expect(response.status).toBe(200);
+      const request = seen[0]!.request;
+      expect(request.headers.get("svix-id")).toMatch(/^msg_test_/);
+      expect(request.headers.get("content-length")).toBe(String(Buffer.byteLength(body)));
+      expect(await request.text()).toBe(body);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("handle(): the very Request that was passed in", async () => {
+    const handler = createWebhookHandler(options());
+    const body = JSON.stringify(trackingPayload());
+    const request = new Request(`https://app.example${PATH}`, {
+      method: "POST",
+      body,
+      headers: svixHeaders(body),
+    });
+    expect((await handler.handle(request)).status).toBe(200);
+    expect(seen[0]!.request).toBe(request);
+    expect(seen[0]!.provider).toBe("resend");
+    expect(seen[0]!.kind).toBe("tracking");
+  });
+});
