@@ -1,5 +1,6 @@
-import mime from "mime-types";
+import type mimeTypes from "mime-types";
 import { AnymailSerializationError } from "./errors.js";
+import { lazyRequire } from "./internal/lazy-require.js";
 import { CR_OR_LF, isWellFormedText } from "./internal/text.js";
 import type { Attachment } from "./message.js";
 import type { NormalizedAttachment } from "./prepared.js";
@@ -57,9 +58,18 @@ export function normalizeAttachment(
   return normalized;
 }
 
+type MimeTypes = typeof mimeTypes;
+let mime: MimeTypes | undefined;
+
+/** The type a filename implies. mime-types parses all of mime-db when loaded, so on first use. */
+function lookupType(filename: string): string | false {
+  mime ??= lazyRequire<MimeTypes>("mime-types");
+  return mime.lookup(filename);
+}
+
 function resolveContentType(givenType: string | undefined, filename: string | undefined): string {
   const base =
-    givenType?.trim() || (filename ? mime.lookup(filename) : false) || "application/octet-stream";
+    givenType?.trim() || (filename ? lookupType(filename) : false) || "application/octet-stream";
   if (!/^text\//i.test(base) || /;\s*charset\s*=/i.test(base)) return base;
   return `${base}; charset="utf-8"`;
 }

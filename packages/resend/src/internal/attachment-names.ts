@@ -1,4 +1,14 @@
-import mime from "mime-types";
+import type mimeTypes from "mime-types";
+import { lazyRequire } from "./lazy-require.js";
+
+type MimeTypes = typeof mimeTypes;
+let loaded: MimeTypes | undefined;
+
+/** mime-types parses all of mime-db when loaded (~14 ms): only when an attachment needs it. */
+function mime(): MimeTypes {
+  loaded ??= lazyRequire<MimeTypes>("mime-types");
+  return loaded;
+}
 
 const OCTET_STREAM = "application/octet-stream";
 
@@ -8,7 +18,7 @@ const OCTET_STREAM = "application/octet-stream";
  * `application/octet-stream` (`.bin`, `.img`), imply nothing, so they never mismatch.
  */
 export function extensionDisagrees(filename: string, mimeType: string): boolean {
-  const implied = mime.lookup(filename);
+  const implied = mime().lookup(filename);
   if (implied === false || implied === OCTET_STREAM) return false;
   const type = mimeType.toLowerCase();
   if (implied === type) return false;
@@ -16,11 +26,11 @@ export function extensionDisagrees(filename: string, mimeType: string): boolean 
   // type that lists this extension as one of its own.
   const dot = filename.lastIndexOf(".");
   const extension = filename.slice(dot + 1).toLowerCase();
-  return !(mime.extensions[type]?.includes(extension) ?? false);
+  return !(mime().extensions[type]?.includes(extension) ?? false);
 }
 
 /** `attachment.<ext>` for a type with a known extension, else undefined. */
 export function generatedFilename(mimeType: string): string | undefined {
-  const extension = mime.extension(mimeType.toLowerCase());
+  const extension = mime().extension(mimeType.toLowerCase());
   return extension === false ? undefined : `attachment.${extension}`;
 }
