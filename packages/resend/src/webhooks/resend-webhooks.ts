@@ -11,6 +11,7 @@ import { toInboundEvent } from "./inbound.js";
 import { createInboundHttp, type InboundHttp } from "./inbound-http.js";
 import { type ResendWebhooksOptions, resolveWebhookConfig } from "./options.js";
 import { deliveryIdOf, parseEnvelope } from "./payload.js";
+import { rememberParsedBody, takeParsedBody } from "./parsed-body.js";
 import { createSvixVerifier, loadSvixWebhook, type VerifiedBody } from "./svix.js";
 import { toTrackingEvent } from "./tracking.js";
 
@@ -55,9 +56,6 @@ export function resendWebhooks(options: ResendWebhooksOptions = {}): WebhookProv
       );
     }
   }
-  // svix already JSON-parses an authentic body; parse() takes that result (once) instead of
-  // decoding and parsing the same bytes again. Keyed by the body, so nothing outlives it.
-  const parsedBodies = new WeakMap<Uint8Array, { json: unknown }>();
   const apiKey = config.apiKey;
   const http: InboundHttp | undefined =
     apiKey === undefined
@@ -73,21 +71,19 @@ export function resendWebhooks(options: ResendWebhooksOptions = {}): WebhookProv
     },
 
     async verify(kind: WebhookKind, request: RawWebhookRequest): Promise<VerifiedWebhook> {
-      const verifier = verifiers[kind];
-      if (verifier !== undefined) {
-        const body = verifier(request.body, request.headers);
-        if (body === undefined) parsedBodies.delete(request.body);
-        else parsedBodies.set(request.body, body);
-      }
+      const parsedBody = verifiers[kind]?.(request.body, request.headers);
       const deliveryId = deliveryIdOf(request.headers);
-      return deliveryId === undefined ? {} : { deliveryId };
+      const verified: VerifiedWebhook = deliveryId === undefined ? {} : { deliveryId };
+      if (parsedBody !== undefined) rememberParsedBody(verified, request.body, parsedBody.json);
+      return verified;
     },
 
-    async parse(kind: WebhookKind, request: RawWebhookRequest): Promise<ParsedWebhook> {
-      const verified = parsedBodies.get(request.body);
-      // Taken once: a second parse of the same bytes gets its own objects.
-      if (verified !== undefined) parsedBodies.delete(request.body);
-      const envelope = parseEnvelope(request.body, verified);
+    async parse(
+      kind: WebhookKind,
+      request: RawWebhookRequest,
+      verified?: VerifiedWebhook,
+    ): Promise<ParsedWebhook> {
+      const envelope = parseEnvelope(request.body, takeParsedBody(verified, request.body));
       if (kind === "tracking") {
         return { kind, events: [toTrackingEvent(envelope, request.headers)] };
       }

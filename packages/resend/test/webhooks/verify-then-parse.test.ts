@@ -37,6 +37,19 @@ describe("resendWebhooks verify() then parse()", () => {
     expect(second.events[0]?.espEvent).not.toBe(first.events[0]?.espEvent);
   });
 
+  it("never applies one delivery's parse to other bytes, nor leaks it into copies or JSON", async () => {
+    const first = signedRequest(payload, { id: "msg_first" });
+    const other = { ...payload, type: "email.bounced" };
+    const second = signedRequest(other, { id: "msg_second" });
+    const verified = await signed.verify("tracking", first);
+    expect(JSON.parse(JSON.stringify(verified))).toEqual({ deliveryId: "msg_first" });
+    expect({ ...verified }).toEqual({ deliveryId: "msg_first" });
+    const parsed = await signed.parse("tracking", second, verified);
+    expect(parsed.events[0]?.eventType).toBe("bounced");
+    const fromCopy = await signed.parse("tracking", first, { ...verified });
+    expect(fromCopy.events[0]?.eventType).toBe("delivered");
+  });
+
   it("still refuses bytes that are not UTF-8 even when svix's lenient decoding verified them", async () => {
     // svix checks the signature over text; invalid bytes decode to U+FFFD, so signing that
     // text makes the invalid bytes verify. The payload parser must still refuse them.

@@ -4,6 +4,7 @@ import {
   type Logger,
   type ParsedWebhook,
   type RawWebhookRequest,
+  type VerifiedWebhook,
   type WebhookKind,
   type WebhookProvider,
   AnymailConfigurationError,
@@ -157,23 +158,25 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
     route: WebhookRoute,
     raw: RawWebhookRequest,
     input: WebhookInput,
-    deliveryId: string | undefined,
+    verified: VerifiedWebhook,
     key: string | undefined,
   ): Promise<WebhookReply> {
-    const where = {
+    const deliveryId = verified.deliveryId;
+    // Only failures log, so the log fields are built only then.
+    const where = () => ({
       provider: provider.name,
       kind: route.kind,
       ...(deliveryId ? { deliveryId } : {}),
-    };
+    });
     let parsed: ParsedWebhook;
     try {
-      parsed = await provider.parse(route.kind, raw, deliveryId ? { deliveryId } : {});
+      parsed = await provider.parse(route.kind, raw, verified);
     } catch (error) {
       if (isAnymailError(error, "invalid_webhook_payload")) {
         log({
           level: "warn",
           message: `Rejected a malformed ${provider.name} ${route.kind} webhook`,
-          ...where,
+          ...where(),
           ...errorSummary(error),
         });
         return text(400, error.message);
@@ -181,7 +184,7 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
       log({
         level: "error",
         message: `Could not process a ${provider.name} ${route.kind} webhook`,
-        ...where,
+        ...where(),
         ...errorSummary(error),
       });
       if (isAnymailError(error, "api_error")) {
@@ -195,7 +198,7 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
       log({
         level: "error",
         message: `The ${route.kind} handler threw; answering 500 so ${provider.name} retries`,
-        ...where,
+        ...where(),
         ...errorSummary(error),
       });
       return text(500, "Webhook handler failed; please retry");
@@ -208,7 +211,7 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
         log({
           level: "error",
           message: "The replay store could not record a handled delivery",
-          ...where,
+          ...where(),
           ...errorSummary(error),
         });
       }
@@ -276,9 +279,9 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
       body: read.body,
     };
 
-    let deliveryId: string | undefined;
+    let verified: VerifiedWebhook;
     try {
-      deliveryId = (await provider.verify(route.kind, raw)).deliveryId;
+      verified = await provider.verify(route.kind, raw);
     } catch (error) {
       if (isAnymailError(error, "webhook_validation_failure")) {
         log({
@@ -299,6 +302,7 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
       return text(500, "Webhook verification failed; please retry");
     }
 
+    const deliveryId = verified.deliveryId;
     const key =
       deliveryId === undefined || replayStore === undefined
         ? undefined
@@ -310,7 +314,7 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
       if (earlier !== undefined && (await earlier)) return text(200, "Already handled");
     }
 
-    const work = complete(provider, route, raw, input, deliveryId, key);
+    const work = complete(provider, route, raw, input, verified, key);
     if (key === undefined) return work;
     const succeeded = work.then((reply) => reply.status >= 200 && reply.status < 300);
     inFlight.set(key, succeeded);
