@@ -1,3 +1,4 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
 import type { TrackingEvent } from "@anymail/core";
@@ -7,6 +8,8 @@ import Fastify from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { anymailExpress } from "../src/express.js";
 import { anymailFastify } from "../src/fastify.js";
+import type { BodyReadResult } from "../src/internal/body-source.js";
+import { nodeBody } from "../src/internal/node-body.js";
 import type { WebhookEventContext, WebhookHandlerOptions } from "../src/index.js";
 import { createWebhookHandler } from "../src/index.js";
 import { listen } from "./support/servers.js";
@@ -186,4 +189,34 @@ describe("Fastify and handle(): context.request", () => {
     expect(seen[0]!.provider).toBe("resend");
     expect(seen[0]!.kind).toBe("tracking");
   });
+});
+
+describe("nodeBody: a client that disconnects mid-body", () => {
+  it("settles the read as aborted (not after the 20 s body timeout)", async () => {
+    let result: Promise<BodyReadResult> | undefined;
+    let arrived!: () => void;
+    const requestArrived = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const server = createServer((request) => {
+      result = Promise.resolve(nodeBody(request).read(4096, 20_000));
+      arrived();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.write(`POST ${PATH} HTTP/1.1\r\nhost: x\r\ncontent-length: 500\r\n\r\n{"type":`);
+      });
+      socket.on("error", () => {});
+      await requestArrived;
+      socket.destroy();
+      // Without the abort ending the read this would wait out the 20 s timeout, and the
+      // test would fail on vitest's own time limit instead.
+      await expect(result).resolves.toEqual({ ok: false, reason: "aborted" });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 15_000);
 });

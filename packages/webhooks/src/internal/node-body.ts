@@ -40,8 +40,6 @@ function readStreaming(
       clearTimeout(timer);
       request.off("data", onData);
       request.off("end", onEnd);
-      request.off("error", onAborted);
-      request.off("aborted", onAborted);
       request.off("close", onAborted);
       request.pause();
       resolve(result);
@@ -56,9 +54,9 @@ function readStreaming(
     const timer = setTimeout(() => finish({ ok: false, reason: "timeout" }), timeoutMs);
     request.on("data", onData);
     request.once("end", onEnd);
-    request.once("error", onAborted);
-    request.once("aborted", onAborted);
-    // "close" before "end" means the body will never complete.
+    // An aborted or failed request is destroyed, and every destroy ends in "close"; a
+    // "close" before "end" means the body will never complete. (Node emits a request's
+    // "error" only to listeners, so none is needed.)
     request.once("close", onAborted);
   });
 }
