@@ -68,8 +68,15 @@ export function nodeBody(request: IncomingMessage): BodySource {
       if (tooLargeByHeader(request, maxBytes)) return { ok: false, reason: "too_large" };
       // Something already read the stream to its end: there is nothing left to wait for.
       if (request.readableEnded) return { ok: true, body: EMPTY };
-      if (request.complete && !request.readableFlowing) return readBuffered(request, maxBytes);
-      return readStreaming(request, maxBytes, timeoutMs);
+      if (request.readableFlowing) return readStreaming(request, maxBytes, timeoutMs);
+      if (request.complete) return readBuffered(request, maxBytes);
+      // Express calls middleware while Node is still parsing the packet that carried the
+      // headers; a small body is usually in the same packet, parsed by the next microtask.
+      return Promise.resolve().then(() =>
+        request.complete && !request.readableFlowing
+          ? readBuffered(request, maxBytes)
+          : readStreaming(request, maxBytes, timeoutMs),
+      );
     },
     discard() {
       // Nothing to cancel: the body stays unread and the answer closes the connection.
