@@ -205,7 +205,9 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
     }
     if (key !== undefined && replayStore !== undefined) {
       try {
-        await replayStore.add(key);
+        // The in-memory store answers synchronously: no extra microtask turn for it.
+        const recording = replayStore.add(key);
+        if (recording !== undefined) await recording;
       } catch (error) {
         // The events were handled; a store outage must not make the ESP resend them.
         log({
@@ -308,7 +310,8 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
         ? undefined
         : `${provider.name}/${route.kind}/${deliveryId}`;
     if (key !== undefined) {
-      if (await replayStore!.has(key)) return text(200, "Already handled");
+      const known = replayStore!.has(key);
+      if (typeof known === "boolean" ? known : await known) return text(200, "Already handled");
       const earlier = inFlight.get(key);
       // A concurrent redelivery waits for the first attempt instead of running in parallel.
       if (earlier !== undefined && (await earlier)) return text(200, "Already handled");
