@@ -19,7 +19,7 @@ export interface ResendOptions {
   apiKey?: string;
   /** API base URL, with or without trailing slash; else `ANYMAIL_RESEND_API_URL`, then `RESEND_API_URL`, then `https://api.resend.com/`. */
   apiUrl?: string;
-  /** Limit for one HTTP request, in milliseconds. Default 30 000. */
+  /** Wait for response headers, then for each body chunk, in milliseconds (connect: at most 10 000). Default 30 000. */
   timeoutMs?: number;
   /** Refuse attachments whose filename extension implies another content type (Resend drops such mail silently). Default true. */
   verifyAttachmentExtensions?: boolean;
