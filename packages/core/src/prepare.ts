@@ -1,6 +1,7 @@
 import { parseAddress, parseAddressList } from "./address.js";
 import { normalizeAttachment } from "./attachments.js";
 import { AnymailInvalidAddress, AnymailSerializationError } from "./errors.js";
+import { applyAddressHeaders } from "./internal/address-headers.js";
 import { formatSendAt } from "./internal/send-at.js";
 import { assertJsonSerializable, describeType, safeEntries } from "./internal/objects.js";
 import { CR_OR_LF, HEADER_FIELD_NAME, isWellFormedText } from "./internal/text.js";
@@ -107,6 +108,7 @@ export function prepareMessage(message: EmailMessage): PreparedMessage {
   if (message.espExtra !== undefined) {
     prepared.espExtra = prepareJsonObject(message.espExtra, "espExtra");
   }
+  applyAddressHeaders(prepared);
   prepared.isBatch = isBatchMessage(prepared);
   return prepared;
 }
@@ -139,7 +141,9 @@ function prepareAttachments(value: EmailMessage["attachments"]) {
 
 function prepareHeaders(value: unknown, field: string): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, raw] of safeEntries(value, field)) {
+  const entries = safeEntries(value, field);
+  if (entries.length > 1) refuseCaseDuplicates(entries, field);
+  for (const [name, raw] of entries) {
     if (!HEADER_FIELD_NAME.test(name)) {
       throw new AnymailSerializationError(
         `Invalid header name ${JSON.stringify(name)} in \`${field}\`: use printable ASCII without spaces or colons`,
@@ -165,6 +169,22 @@ function prepareHeaders(value: unknown, field: string): Record<string, string> {
     headers[name] = text;
   }
   return headers;
+}
+
+/** Header names are case-insensitive: two spellings of one name would send it twice or lose one. */
+function refuseCaseDuplicates(entries: readonly (readonly [string, unknown])[], field: string) {
+  const seen = new Map<string, string>();
+  for (const [name] of entries) {
+    const lower = name.toLowerCase();
+    const earlier = seen.get(lower);
+    if (earlier !== undefined) {
+      throw new AnymailSerializationError(
+        `\`${field}\` sets the same header twice: ${JSON.stringify(earlier)} and ${JSON.stringify(name)}`,
+        { field },
+      );
+    }
+    seen.set(lower, name);
+  }
 }
 
 function prepareTags(value: unknown): string[] {

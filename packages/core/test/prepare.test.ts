@@ -243,3 +243,37 @@ describe("invalid UTF-16 is refused, never sent as U+FFFD", () => {
     expect(prepareMessage({ ...base, subject: "party 🎉" }).subject).toBe("party 🎉");
   });
 });
+
+describe("address headers (anymail a.4)", () => {
+  it("a Reply-To header replaces replyTo and leaves the custom headers", () => {
+    const prepared = prepareMessage({
+      ...base,
+      replyTo: "old@example.org",
+      headers: { "reply-to": "Help <help@example.org>, b@example.org", "X-Keep": "1" },
+    });
+    expect(prepared.replyTo.map((a) => a.address)).toEqual([
+      "Help <help@example.org>",
+      "b@example.org",
+    ]);
+    expect(prepared.headers).toEqual({ "X-Keep": "1" });
+  });
+
+  it("a From header becomes the sender and `from` the envelope sender", () => {
+    const prepared = prepareMessage({ ...base, headers: { From: "Team <team@example.com>" } });
+    expect(prepared.from.address).toBe("Team <team@example.com>");
+    expect(prepared.envelopeSender?.addrSpec).toBe("shop@example.com");
+    expect(prepared.headers).toBeUndefined();
+  });
+
+  it("a bad address in a Reply-To header names the header", () => {
+    expect(() => prepareMessage({ ...base, headers: { "Reply-To": "nobody@" } })).toThrow(
+      expect.objectContaining({ code: "invalid_address", field: "headers.Reply-To" }),
+    );
+  });
+
+  it("refuses two spellings of one header", () => {
+    const error = serializationError({ ...base, headers: { "X-Tag": "a", "x-tag": "b" } });
+    expect(error.field).toBe("headers");
+    expect(error.message).toContain('"X-Tag" and "x-tag"');
+  });
+});

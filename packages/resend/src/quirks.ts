@@ -82,6 +82,14 @@ export function resendQuirks(options: ResendFeatureOptions = {}): FeatureQuirk[]
 
   return [
     {
+      feature: "spoofing `To` header",
+      description:
+        "a `To` in `headers` would show recipients other than the real ones; Resend always writes `To` from `to`",
+      when: (message) =>
+        message.headers !== undefined &&
+        Object.keys(message.headers).some((name) => name.toLowerCase() === "to"),
+    },
+    {
       feature: MISMATCH,
       description:
         "Resend silently drops such mail. Switch off with `verifyAttachmentExtensions: false`; extensions known only as application/octet-stream (.bin, .img) never disagree",

@@ -34,6 +34,12 @@ const later = "2030-01-01T00:00:00+00:00";
 
 const refused: [string, Partial<EmailMessage>, string][] = [
   ["envelopeSender", { envelopeSender: "bounces@example.com" }, "envelopeSender"],
+  [
+    "a From header (its address would need an envelope sender)",
+    { headers: { From: "Team <team@example.com>" } },
+    "envelopeSender",
+  ],
+  ["a To header", { headers: { to: "someone-else@example.org" } }, "spoofing `To` header"],
   ["trackClicks false", { trackClicks: false }, "trackClicks"],
   ["trackOpens", { trackOpens: true }, "trackOpens"],
   ["templateId", { templateId: "welcome" }, "templateId"],
