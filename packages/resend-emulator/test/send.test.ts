@@ -230,6 +230,17 @@ describe("validation errors", () => {
     expect(res.json.message).toMatch(/40 MB/);
   });
 
+  it("answers 413 to a body over 50 MB, stores nothing and keeps serving", async () => {
+    const emu = await emulator();
+    const res = await call(emu, "POST", "/emails", { rawBody: "x".repeat(51 * 1024 * 1024) });
+    expect(res.status).toBe(413);
+    expect(res.json).toMatchObject({ statusCode: 413, name: "validation_error" });
+    expect(emu.emails).toHaveLength(0);
+    const next = await call(emu, "POST", "/emails", { body: basicEmail });
+    expect(next.status).toBe(200);
+    expect(emu.emails).toHaveLength(1);
+  });
+
   it("rejects a body that is not JSON", async () => {
     const emu = await emulator();
     const res = await call(emu, "POST", "/emails", { rawBody: "{nope" });
