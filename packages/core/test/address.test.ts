@@ -147,8 +147,8 @@ describe("parseAddressList: hostile input", () => {
   });
 
   it("returns fresh arrays from the parse cache, with frozen entries", () => {
-    const first = parseAddressList("Cache <cache@example.org>", "to");
-    const second = parseAddressList("Cache <cache@example.org>", "to");
+    const first = parseAddressList("Cäche <cache@example.org>", "to");
+    const second = parseAddressList("Cäche <cache@example.org>", "to");
     expect(second).not.toBe(first);
     expect(second).toEqual(first);
     expect(Object.isFrozen(second[0])).toBe(true);
