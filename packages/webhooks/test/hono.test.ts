@@ -1,0 +1,15 @@
+import { Hono } from "hono";
+import { createWebhookHandler } from "../src/index.js";
+import { describeWebhookEndpoint } from "./support/suite.js";
+
+// The docs/webhooks.md recipe for Web-standard frameworks, inside a real Hono app: Hono hands
+// `handle` its untouched `Request` (`c.req.raw`), so nothing is parsed before verification.
+describeWebhookEndpoint("Hono 4 app (docs recipe, app.request)", async (options) => {
+  const anymail = createWebhookHandler(options);
+  const app = new Hono();
+  app.all("/anymail/*", (c) => anymail.handle(c.req.raw));
+  return {
+    send: (path, init) => Promise.resolve(app.request(path, init)),
+    close: async () => {},
+  };
+});
