@@ -1,0 +1,74 @@
+import { resendWebhooks } from "@anymail/resend";
+import express4 from "express4";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { anymailExpress, EXPRESS_BODY_ALREADY_PARSED } from "../src/express.js";
+import type { TrackingEvent } from "../src/index.js";
+import { fetchEndpoint } from "./support/endpoint.js";
+import { listen } from "./support/servers.js";
+import { SIGNING_SECRET, svixHeaders, trackingPayload } from "./support/signing.js";
+import { describeWebhookEndpoint } from "./support/suite.js";
+
+// Express 4 apps: body-parser 1.x marks what it consumed differently from Express 5's
+// (`req._body`, and `req.body = {}` even for requests it skipped), which the adapter must read.
+describeWebhookEndpoint(
+  "Express 4 app (anymail mounted before express.json())",
+  async (options) => {
+    const app = express4();
+    app.use("/anymail", anymailExpress(options));
+    app.use(express4.json());
+    const server = await listen(app);
+    return fetchEndpoint(server.url, server.close);
+  },
+);
+
+describe("Express 4 with body-parser 1.x mounted first", () => {
+  const events: TrackingEvent[] = [];
+  const options = {
+    providers: [resendWebhooks({ signingSecret: SIGNING_SECRET })],
+    onTracking: (event: TrackingEvent) => {
+      events.push(event);
+    },
+    logger: () => {},
+  };
+  const servers: { url: string; close: () => Promise<void> }[] = [];
+  let jsonFirst: string;
+  let jsonForOtherTypes: string;
+
+  beforeAll(async () => {
+    const a = express4();
+    a.use(express4.json());
+    a.use("/anymail", anymailExpress(options));
+    // Parses only application/json: a webhook sent without that type passes through unread.
+    const b = express4();
+    b.use(express4.json({ type: "application/json" }));
+    b.use("/anymail", anymailExpress(options));
+    for (const app of [a, b]) servers.push(await listen(app));
+    [jsonFirst, jsonForOtherTypes] = servers.map((s) => s.url) as [string, string];
+  });
+  afterAll(async () => {
+    for (const server of servers) await server.close();
+  });
+
+  it("refuses JSON the parser already consumed, saying how to mount anymail", async () => {
+    const body = JSON.stringify(trackingPayload(), null, 2);
+    const response = await fetch(`${jsonFirst}/anymail/resend/tracking`, {
+      method: "POST",
+      body,
+      headers: { ...svixHeaders(body), "content-type": "application/json" },
+    });
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain(EXPRESS_BODY_ALREADY_PARSED);
+    expect(events).toHaveLength(0);
+  });
+
+  it("verifies a body the parser skipped (its `req.body = {}` is not mistaken for a parse)", async () => {
+    const body = JSON.stringify(trackingPayload("email.opened"));
+    const response = await fetch(`${jsonForOtherTypes}/anymail/resend/tracking`, {
+      method: "POST",
+      body,
+      headers: { ...svixHeaders(body), "content-type": "text/plain" },
+    });
+    expect(response.status).toBe(200);
+    expect(events.at(-1)?.eventType).toBe("opened");
+  });
+});
