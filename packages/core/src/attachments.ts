@@ -105,7 +105,15 @@ function checkText(value: unknown, path: string): void {
   }
 }
 
-/** Options of {@link inlineImage}. */
+/**
+ * Options of {@link inlineImage}.
+ *
+ * @example
+ * ```ts
+ * const logo = inlineImage(pngBytes, { filename: "logo.png", contentId: "logo@shop.example" });
+ * logo.cid; // "logo@shop.example", for <img src="cid:logo@shop.example">
+ * ```
+ */
 export interface InlineImageOptions {
   filename?: string;
   /** Defaults from the filename, else `application/octet-stream`. */

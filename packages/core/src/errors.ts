@@ -6,7 +6,17 @@
 
 const BRAND = Symbol.for("anymail.error");
 
-/** Stable, machine-readable error codes. Never renamed once published. */
+/**
+ * Stable, machine-readable error codes. Never renamed once published.
+ *
+ * @example
+ * ```ts
+ * if (isAnymailError(err)) {
+ *   const code: AnymailErrorCode = err.code; // e.g. "api_error", "invalid_address"
+ *   metrics.increment(`mail.error.${code}`);
+ * }
+ * ```
+ */
 export type AnymailErrorCode =
   | "anymail_error"
   | "api_error"
@@ -20,7 +30,14 @@ export type AnymailErrorCode =
   | "configuration_error"
   | "improperly_installed";
 
-/** Options shared by every anymail error constructor. */
+/**
+ * Options shared by every anymail error constructor.
+ *
+ * @example
+ * ```ts
+ * throw new AnymailError("Example API unreachable", { provider: "Example", cause: error });
+ * ```
+ */
 export interface AnymailErrorOptions {
   /** Provider name, e.g. `"Resend"`, when the error concerns one provider. */
   provider?: string;
@@ -73,10 +90,26 @@ export function isAnymailError(error: unknown, code?: AnymailErrorCode): boolean
   return code === undefined || (error as unknown as AnymailError).code === code;
 }
 
-/** The kind of failure behind an {@link AnymailAPIError}. */
+/**
+ * The kind of failure behind an {@link AnymailAPIError}.
+ *
+ * @example
+ * ```ts
+ * if (isAnymailError(err, "api_error") && err.kind === "timeout") log.warn("the provider timed out");
+ * ```
+ */
 export type APIFailureKind = "http" | "network" | "timeout" | "invalid_response";
 
-/** The raw HTTP exchange kept on results and API errors (secrets never included). */
+/**
+ * The raw HTTP exchange kept on results and API errors (secrets never included).
+ *
+ * @example
+ * ```ts
+ * const response: EspResponse | undefined = result.espResponse;
+ * response?.status; // 200
+ * response?.body; // the provider's parsed JSON, e.g. { id: "4ef9a417-02e9-4d39-ad75-9611e0fcc33c" }
+ * ```
+ */
 export interface EspResponse {
   /** HTTP status code. */
   status: number;
@@ -86,7 +119,19 @@ export interface EspResponse {
   body: unknown;
 }
 
-/** Options of {@link AnymailAPIError}. */
+/**
+ * Options of {@link AnymailAPIError}.
+ *
+ * @example
+ * ```ts
+ * throw new AnymailAPIError("Example API error 429", {
+ *   provider: "Example",
+ *   statusCode: 429,
+ *   retryable: true,
+ *   retryAfterMs: 2_000,
+ * });
+ * ```
+ */
 export interface AnymailAPIErrorOptions extends AnymailErrorOptions {
   statusCode?: number;
   response?: EspResponse;
@@ -300,7 +345,14 @@ export class AnymailImproperlyInstalled extends AnymailConfigurationError {
   }
 }
 
-/** Maps each code to its error class, for {@link isAnymailError}'s narrowing. */
+/**
+ * Maps each code to its error class, for {@link isAnymailError}'s narrowing.
+ *
+ * @example
+ * ```ts
+ * type APIError = AnymailErrorByCode["api_error"]; // AnymailAPIError
+ * ```
+ */
 export interface AnymailErrorByCode {
   anymail_error: AnymailError;
   api_error: AnymailAPIError;

@@ -1,4 +1,12 @@
-/** Normalized event types, as in anymail. */
+/**
+ * Normalized event types, as in anymail.
+ *
+ * @example
+ * ```ts
+ * const alarming: EventType[] = ["bounced", "complained", "rejected"];
+ * if (alarming.includes(event.eventType)) await alert(event);
+ * ```
+ */
 export type EventType =
   | "queued"
   | "sent"
@@ -16,7 +24,15 @@ export type EventType =
   | "inbound"
   | "unknown";
 
-/** Why a message was rejected or bounced, normalized. */
+/**
+ * Why a message was rejected or bounced, normalized.
+ *
+ * @example
+ * ```ts
+ * const permanent: RejectReason[] = ["invalid", "blocked", "spam"];
+ * if (event.rejectReason && permanent.includes(event.rejectReason)) await suppress(event.recipient);
+ * ```
+ */
 export type RejectReason =
   | "invalid"
   | "bounced"
@@ -55,7 +71,16 @@ export interface TrackingEvent {
   espEvent: unknown;
 }
 
-/** A file in an inbound message; inline parts included. */
+/**
+ * A file in an inbound message; inline parts included.
+ *
+ * @example
+ * ```ts
+ * for (const file of event.message.attachments) {
+ *   if (!file.inline) await storage.put(file.filename ?? "attachment", file.content, file.contentType);
+ * }
+ * ```
+ */
 export interface InboundAttachment {
   filename?: string;
   contentType: string;
@@ -107,5 +132,16 @@ export interface InboundEvent {
   espEvent: unknown;
 }
 
-/** Any normalized webhook event. */
+/**
+ * Any normalized webhook event.
+ *
+ * @example
+ * ```ts
+ * function describeEvent(event: AnymailEvent): string {
+ *   return event.eventType === "inbound"
+ *     ? `mail from ${event.message.from}`
+ *     : `${event.eventType} for ${event.recipient}`;
+ * }
+ * ```
+ */
 export type AnymailEvent = TrackingEvent | InboundEvent;

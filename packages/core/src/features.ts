@@ -26,7 +26,15 @@ export const STANDARD_FEATURE_ORDER: readonly StandardFeature[] = [
   "mergeMetadata",
 ];
 
-/** Options of {@link checkFeatures}. */
+/**
+ * Options of {@link checkFeatures}.
+ *
+ * @example
+ * ```ts
+ * const options: CheckFeaturesOptions = { ignoreUnsupportedFeatures: true };
+ * checkFeatures(provider, prepared, options); // drops what the provider can't send
+ * ```
+ */
 export interface CheckFeaturesOptions {
   /** Strip unsupported fields and ignore quirks instead of throwing. */
   ignoreUnsupportedFeatures?: boolean;

@@ -66,10 +66,10 @@ export { formatAddress, parseAddress, parseAddressList } from "./address.js";
 export { inlineImage, normalizeAttachment } from "./attachments.js";
 export type { InlineImageOptions } from "./attachments.js";
 export { combineDefaults } from "./defaults.js";
-export { isBatchMessage, prepareMessage } from "./prepare.js";
-export { checkFeatures, isFeatureSet, STANDARD_FEATURE_ORDER } from "./features.js";
+export { prepareMessage } from "./prepare.js";
+export { checkFeatures } from "./features.js";
 export type { CheckFeaturesOptions } from "./features.js";
-export { backoffDelay, isRetryableStatus, resolveRetryOptions, withRetries } from "./retry.js";
+export { isRetryableStatus, resolveRetryOptions, withRetries } from "./retry.js";
 export type { AttemptContext, ResolvedRetryOptions, RetryOptions, RetryWait } from "./retry.js";
 export { createMailer } from "./mailer.js";
 export type {
@@ -81,4 +81,4 @@ export type {
   SendManyOptions,
   SendManyOutcome,
 } from "./mailer.js";
-export { REDACTED, redactSecrets, redactText } from "./redact.js";
+export { REDACTED, redactSecrets } from "./redact.js";

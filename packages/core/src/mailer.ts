@@ -15,13 +15,32 @@ import { redactSecrets } from "./redact.js";
 import type { SendResult } from "./result.js";
 import { type RetryOptions, resolveRetryOptions, withRetries } from "./retry.js";
 
-/** What a `preSend` hook is told besides the message. */
+/**
+ * What a `preSend` hook is told besides the message.
+ *
+ * @example
+ * ```ts
+ * const preSend = (message: EmailMessage, { provider }: PreSendContext) => {
+ *   message.tags = [...(message.tags ?? []), `via-${provider.toLowerCase()}`];
+ * };
+ * ```
+ */
 export interface PreSendContext {
   /** The provider's name, e.g. `"Resend"`. */
   readonly provider: string;
 }
 
-/** What a `preSend` hook returns: a replacement message, or nothing after editing in place. */
+/**
+ * What a `preSend` hook returns: a replacement message, or nothing after editing in place.
+ *
+ * @example
+ * ```ts
+ * const preSend = (message: EmailMessage): PreSendResult => ({
+ *   ...message,
+ *   subject: `[staging] ${message.subject ?? ""}`,
+ * });
+ * ```
+ */
 // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only edits in place returns nothing
 export type PreSendResult = EmailMessage | undefined | void;
 
@@ -67,13 +86,30 @@ export interface MailerOptions {
   logger?: Logger;
 }
 
-/** Options of {@link Mailer.sendMany}. */
+/**
+ * Options of {@link Mailer.sendMany}.
+ *
+ * @example
+ * ```ts
+ * const outcomes = await mailer.sendMany(messages, { concurrency: 4 });
+ * ```
+ */
 export interface SendManyOptions {
   /** How many sends run at once. Default 8. */
   concurrency?: number;
 }
 
-/** One message's outcome in {@link Mailer.sendMany}. */
+/**
+ * One message's outcome in {@link Mailer.sendMany}.
+ *
+ * @example
+ * ```ts
+ * const outcomes: SendManyOutcome[] = await mailer.sendMany(messages);
+ * for (const outcome of outcomes) {
+ *   if (!outcome.ok) console.error(outcome.message.to, outcome.error.code);
+ * }
+ * ```
+ */
 export type SendManyOutcome =
   | { ok: true; message: EmailMessage; result: SendResult }
   | { ok: false; message: EmailMessage; error: AnymailError };

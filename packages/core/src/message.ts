@@ -1,7 +1,22 @@
-/** One or more addresses: a string may itself hold a comma-separated list. */
+/**
+ * One or more addresses: a string may itself hold a comma-separated list.
+ *
+ * @example
+ * ```ts
+ * const to: AddressList = ["Ana <ana@example.org>", "bob@example.org"];
+ * const same: AddressList = "Ana <ana@example.org>, bob@example.org";
+ * ```
+ */
 export type AddressList = string | readonly string[];
 
-/** A metadata value echoed back in tracking events. */
+/**
+ * A metadata value echoed back in tracking events.
+ *
+ * @example
+ * ```ts
+ * const metadata: Record<string, MetadataValue> = { orderId: 4411, vip: true, coupon: null };
+ * ```
+ */
 export type MetadataValue = string | number | boolean | null;
 
 /**

@@ -1,7 +1,14 @@
 import type { PreparedMessage } from "./prepared.js";
 import type { SendResult } from "./result.js";
 
-/** Message fields a provider may declare unsupported outright. */
+/**
+ * Message fields a provider may declare unsupported outright.
+ *
+ * @example
+ * ```ts
+ * const unsupported: StandardFeature[] = ["trackOpens", "templateId"];
+ * ```
+ */
 export type StandardFeature =
   | "envelopeSender"
   | "trackClicks"
@@ -55,7 +62,17 @@ export interface FeatureSupport {
   readonly quirks: readonly FeatureQuirk[];
 }
 
-/** A log record; secrets are already redacted. */
+/**
+ * A log record; secrets are already redacted.
+ *
+ * @example
+ * ```ts
+ * const logger = (record: LogRecord) => {
+ *   if (record.level !== "debug") console.log(record.provider, record.message); // "Resend send succeeded"
+ * };
+ * createMailer({ provider, logger });
+ * ```
+ */
 export interface LogRecord {
   level: "debug" | "info" | "warn" | "error";
   message: string;

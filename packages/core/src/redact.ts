@@ -1,4 +1,11 @@
-/** Replaces a secret in logs. */
+/**
+ * Replaces a secret in logs.
+ *
+ * @example
+ * ```ts
+ * redactSecrets({ apiKey: "re_123456789" }).apiKey === REDACTED; // true: "[REDACTED]"
+ * ```
+ */
 export const REDACTED = "[REDACTED]";
 
 const SECRET_KEY =

@@ -1,9 +1,25 @@
 import type { EspResponse } from "./errors.js";
 
-/** A recipient's send status, as in anymail. */
+/**
+ * A recipient's send status, as in anymail.
+ *
+ * @example
+ * ```ts
+ * const status: SendStatus = result.recipients["ana@example.org"]?.status ?? "unknown";
+ * if (result.status.has("queued")) console.log("accepted; delivery pending");
+ * ```
+ */
 export type SendStatus = "sent" | "queued" | "invalid" | "rejected" | "failed" | "unknown";
 
-/** The outcome for one recipient. */
+/**
+ * The outcome for one recipient.
+ *
+ * @example
+ * ```ts
+ * const ana: RecipientStatus | undefined = result.recipients["ana@example.org"];
+ * // { status: "sent", messageId: "4ef9a417-02e9-4d39-ad75-9611e0fcc33c" }
+ * ```
+ */
 export interface RecipientStatus {
   status: SendStatus;
   /** The provider's id for this recipient's message, when it gave one. */

@@ -25,7 +25,15 @@ export interface RetryOptions {
   now?: () => number;
 }
 
-/** The resolved policy, every option filled in. */
+/**
+ * The resolved policy, every option filled in.
+ *
+ * @example
+ * ```ts
+ * const policy: ResolvedRetryOptions = resolveRetryOptions({ attempts: 5 });
+ * policy.deadlineMs; // 60000
+ * ```
+ */
 export type ResolvedRetryOptions = Required<RetryOptions>;
 
 /**
@@ -76,14 +84,32 @@ export function resolveRetryOptions(
   return resolved;
 }
 
-/** Why the loop is about to wait, for the logger. */
+/**
+ * Why the loop is about to wait, for the logger.
+ *
+ * @example
+ * ```ts
+ * await withRetries(policy, callApi, (wait: RetryWait) =>
+ *   console.log(`attempt ${wait.attempt} failed (${wait.error.statusCode}); retrying in ${wait.delayMs} ms`),
+ * );
+ * ```
+ */
 export interface RetryWait {
   attempt: number;
   delayMs: number;
   error: AnymailAPIError;
 }
 
-/** Everything one attempt needs. */
+/**
+ * Everything one attempt needs.
+ *
+ * @example
+ * ```ts
+ * await withRetries(policy, ({ attempt, signal, deadline }: AttemptContext) =>
+ *   callApi({ signal, attempt, timeoutMs: deadline - Date.now() }),
+ * );
+ * ```
+ */
 export interface AttemptContext {
   attempt: number;
   signal: AbortSignal;

@@ -1,6 +1,13 @@
 import type { InboundEvent, TrackingEvent } from "./events.js";
 
-/** The two webhook kinds anymail routes: `/<provider>/tracking` and `/<provider>/inbound`. */
+/**
+ * The two webhook kinds anymail routes: `/<provider>/tracking` and `/<provider>/inbound`.
+ *
+ * @example
+ * ```ts
+ * const kinds: WebhookKind[] = ["tracking", "inbound"];
+ * ```
+ */
 export type WebhookKind = "tracking" | "inbound";
 
 /**
@@ -18,13 +25,31 @@ export interface RawWebhookRequest {
   body: Uint8Array;
 }
 
-/** The outcome of verifying a request's authenticity. */
+/**
+ * The outcome of verifying a request's authenticity.
+ *
+ * @example
+ * ```ts
+ * const id = request.headers.get("svix-id");
+ * const verified: VerifiedWebhook = id === null ? {} : { deliveryId: id };
+ * ```
+ */
 export interface VerifiedWebhook {
   /** The provider's delivery id (stable across retries), for de-duplication. */
   deliveryId?: string;
 }
 
-/** Events parsed from one verified request. */
+/**
+ * Events parsed from one verified request.
+ *
+ * @example
+ * ```ts
+ * async parse(kind, request): Promise<ParsedWebhook> {
+ *   const payload = JSON.parse(new TextDecoder().decode(request.body));
+ *   return { kind: "tracking", events: [toTrackingEvent(payload)] };
+ * }
+ * ```
+ */
 export type ParsedWebhook =
   | { kind: "tracking"; events: TrackingEvent[] }
   | { kind: "inbound"; events: InboundEvent[] };

@@ -31,7 +31,16 @@ export interface ResendOptions {
   dispatcher?: Dispatcher;
 }
 
-/** {@link ResendOptions} after defaults and env fallbacks. */
+/**
+ * {@link ResendOptions} after defaults and env fallbacks.
+ *
+ * @example
+ * ```ts
+ * const config: ResolvedResendConfig = resolveResendConfig({ apiKey: "re_123", apiUrl: "http://localhost:3000" });
+ * config.apiUrl; // "http://localhost:3000/"
+ * config.timeoutMs; // 30000
+ * ```
+ */
 export interface ResolvedResendConfig {
   readonly apiKey: string;
   /** Always ends with `/`. */

@@ -24,15 +24,8 @@ export {
   resendQuirks,
 } from "./quirks.js";
 export type { ResendFeatureOptions } from "./quirks.js";
-export { planResendRequests, toResendBatchPayloads, toResendPayload } from "./message-converter.js";
-export type {
-  ResendAttachmentPayload,
-  ResendCall,
-  ResendEmailPayload,
-  ResendRequestPlan,
-} from "./message-converter.js";
-export { createHttpClient } from "./http-client.js";
-export type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse } from "./http-client.js";
+export { planResendRequests } from "./message-converter.js";
+export type { ResendAttachmentPayload, ResendEmailPayload } from "./message-converter.js";
 export { VERSION } from "./version.js";
 export { resendWebhooks } from "./webhooks/resend-webhooks.js";
 export type { ResendWebhooksOptions } from "./webhooks/options.js";

@@ -4,7 +4,19 @@ import { deepMerge } from "./internal/deep-merge.js";
 import { toJson } from "./internal/json.js";
 import { RESEND_MAX_BATCH_SIZE } from "./quirks.js";
 
-/** One attachment as Resend's API takes it. */
+/**
+ * One attachment as Resend's API takes it.
+ *
+ * @example
+ * ```ts
+ * const logo: ResendAttachmentPayload = {
+ *   content: "iVBORw0KGgo=", // base64
+ *   filename: "logo.png",
+ *   content_type: "image/png",
+ *   content_id: "logo@shop.example",
+ * };
+ * ```
+ */
 export interface ResendAttachmentPayload {
   content: string;
   filename: string;
@@ -12,7 +24,20 @@ export interface ResendAttachmentPayload {
   content_id?: string;
 }
 
-/** One email as `POST /emails` (or one `/emails/batch` element) takes it. */
+/**
+ * One email as `POST /emails` (or one `/emails/batch` element) takes it.
+ *
+ * @example
+ * ```ts
+ * const payload: ResendEmailPayload = {
+ *   from: "Shop <shop@example.com>",
+ *   to: ["ana@example.org"],
+ *   subject: "Hi",
+ *   text: "Hello",
+ *   headers: { "X-Tags": '["order"]' },
+ * };
+ * ```
+ */
 export interface ResendEmailPayload {
   from: string;
   to?: string[];

@@ -7,9 +7,26 @@ import type {
 } from "@anymail/core";
 import { extensionDisagrees, generatedFilename } from "./internal/attachment-names.js";
 
-/** Most `to` recipients Resend accepts in one `POST /emails`. */
+/**
+ * Most `to` recipients Resend accepts in one `POST /emails`.
+ *
+ * @example
+ * ```ts
+ * if (recipients.length > RESEND_MAX_TO_RECIPIENTS) {
+ *   // one email per recipient instead: an empty mergeMetadata asks for a batch send
+ *   await mailer.send({ ...message, to: recipients, mergeMetadata: {} });
+ * }
+ * ```
+ */
 export const RESEND_MAX_TO_RECIPIENTS = 50;
-/** Most emails Resend accepts in one `POST /emails/batch`. */
+/**
+ * Most emails Resend accepts in one `POST /emails/batch`.
+ *
+ * @example
+ * ```ts
+ * Math.ceil(250 / RESEND_MAX_BATCH_SIZE); // 3 batch calls for a batch send to 250 recipients
+ * ```
+ */
 export const RESEND_MAX_BATCH_SIZE = 100;
 
 /**
@@ -32,7 +49,15 @@ export const RESEND_UNSUPPORTED_FEATURES: readonly {
   { feature: "mergeGlobalData", description: "Resend has no template merge data" },
 ];
 
-/** Options that change which quirks apply. */
+/**
+ * Options that change which quirks apply.
+ *
+ * @example
+ * ```ts
+ * const options: ResendFeatureOptions = { verifyAttachmentExtensions: false };
+ * resendFeatures(options).quirks.length;
+ * ```
+ */
 export interface ResendFeatureOptions {
   /** Check that attachment filename extensions agree with content types. Default true. */
   verifyAttachmentExtensions?: boolean;

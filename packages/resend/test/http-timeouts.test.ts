@@ -3,7 +3,8 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type AnymailAPIError, createMailer } from "@anymail/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpClient, resend } from "../src/index.js";
+import { createHttpClient } from "../src/http-client.js";
+import { resend } from "../src/index.js";
 import { BASE } from "./support/messages.js";
 
 // A real server on 127.0.0.1: timeoutMs is enforced by undici's own timers, so it must be

@@ -1,6 +1,13 @@
 import { AnymailConfigurationError } from "@anymail/core";
 
-/** Resend's production API. */
+/**
+ * Resend's production API.
+ *
+ * @example
+ * ```ts
+ * resend({ apiUrl: process.env.USE_EMULATOR ? emulator.url : DEFAULT_RESEND_API_URL });
+ * ```
+ */
 export const DEFAULT_RESEND_API_URL = "https://api.resend.com/";
 
 /** An env var, treating empty as unset; safe where `process` doesn't exist (edge runtimes). */

@@ -7,7 +7,18 @@ import type { EmailMessage } from "../../message.js";
 import type { Provider, StandardFeature } from "../../provider.js";
 import type { SendStatus } from "../../result.js";
 
-/** One provider failure the suite provokes and the error it must become. */
+/**
+ * One provider failure the suite provokes and the error it must become.
+ *
+ * @example
+ * ```ts
+ * const quotaUsedUp: ConformanceErrorCase = {
+ *   title: "the daily quota used up",
+ *   createProvider: () => resend({ apiKey: "re_test", apiUrl: quotaEmulator.url }),
+ *   expect: { code: "api_error", retryable: false, providerCode: "daily_quota_exceeded" },
+ * };
+ * ```
+ */
 export interface ConformanceErrorCase {
   title: string;
   /** A provider set up to fail, e.g. pointed at an emulator scripted to answer 429. */

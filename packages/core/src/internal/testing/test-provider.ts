@@ -2,7 +2,17 @@ import type { PreparedMessage } from "../../prepared.js";
 import type { FeatureSupport, Provider, SendContext } from "../../provider.js";
 import type { SendResult } from "../../result.js";
 
-/** One call that reached the test provider. */
+/**
+ * One call that reached the test provider.
+ *
+ * @example
+ * ```ts
+ * await createMailer({ provider }).send({ from: "a@example.com", to: "b@example.org", subject: "Hi" });
+ * const [entry]: TestOutboxEntry[] = provider.outbox;
+ * entry?.params; // { from: "a@example.com", to: ["b@example.org"], subject: "Hi", isBatch: false }
+ * entry?.attempt; // 1
+ * ```
+ */
 export interface TestOutboxEntry {
   message: PreparedMessage;
   /** What a real provider would send: only the fields that are set, plus `isBatch`. */
