@@ -1,30 +1,29 @@
 import { resendWebhooks } from "@anymail/resend";
 import express from "express";
+import express4 from "express4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXPRESS_BODY_ALREADY_PARSED, anymailExpress } from "../src/express.js";
-import type { TrackingEvent } from "../src/index.js";
 import { fetchEndpoint } from "./support/endpoint.js";
-import { listen } from "./support/servers.js";
+import { listen, trackingRecorder } from "./support/servers.js";
 import { SIGNING_SECRET, svixHeaders, trackingPayload } from "./support/signing.js";
 import { describeWebhookEndpoint } from "./support/suite.js";
 
-describeWebhookEndpoint("Express 5 (anymail mounted before express.json())", async (options) => {
-  const app = express();
-  app.use("/anymail", anymailExpress(options));
-  app.use(express.json());
-  const server = await listen(app);
-  return fetchEndpoint(server.url, server.close);
-});
+// Express 4 apps too: body-parser 1.x marks what it consumed differently (see express4.test.ts).
+for (const [version, framework] of [
+  ["Express 5", express],
+  ["Express 4", express4],
+] as const) {
+  describeWebhookEndpoint(`${version} (anymail mounted before express.json())`, async (options) => {
+    const app = framework();
+    app.use("/anymail", anymailExpress(options));
+    app.use(framework.json());
+    const server = await listen(app);
+    return fetchEndpoint(server.url, server.close);
+  });
+}
 
 describe("Express with a body parser mounted first", () => {
-  const events: TrackingEvent[] = [];
-  const options = {
-    providers: [resendWebhooks({ signingSecret: SIGNING_SECRET })],
-    onTracking: (event: TrackingEvent) => {
-      events.push(event);
-    },
-    logger: () => {},
-  };
+  const { events, options } = trackingRecorder();
   const servers: { url: string; close: () => Promise<void> }[] = [];
   let jsonFirst: string;
   let jsonWithRawBody: string;

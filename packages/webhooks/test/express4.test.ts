@@ -1,35 +1,14 @@
-import { resendWebhooks } from "@anymail/resend";
 import express4 from "express4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anymailExpress, EXPRESS_BODY_ALREADY_PARSED } from "../src/express.js";
-import type { TrackingEvent } from "../src/index.js";
-import { fetchEndpoint } from "./support/endpoint.js";
-import { listen } from "./support/servers.js";
-import { SIGNING_SECRET, svixHeaders, trackingPayload } from "./support/signing.js";
-import { describeWebhookEndpoint } from "./support/suite.js";
+import { listen, trackingRecorder } from "./support/servers.js";
+import { svixHeaders, trackingPayload } from "./support/signing.js";
 
-// Express 4 apps: body-parser 1.x marks what it consumed differently from Express 5's
+// Express 4's body-parser 1.x marks what it consumed differently from Express 5's
 // (`req._body`, and `req.body = {}` even for requests it skipped), which the adapter must read.
-describeWebhookEndpoint(
-  "Express 4 app (anymail mounted before express.json())",
-  async (options) => {
-    const app = express4();
-    app.use("/anymail", anymailExpress(options));
-    app.use(express4.json());
-    const server = await listen(app);
-    return fetchEndpoint(server.url, server.close);
-  },
-);
-
+// The behaviour suite runs in an Express 4 app in express.test.ts.
 describe("Express 4 with body-parser 1.x mounted first", () => {
-  const events: TrackingEvent[] = [];
-  const options = {
-    providers: [resendWebhooks({ signingSecret: SIGNING_SECRET })],
-    onTracking: (event: TrackingEvent) => {
-      events.push(event);
-    },
-    logger: () => {},
-  };
+  const { events, options } = trackingRecorder();
   const servers: { url: string; close: () => Promise<void> }[] = [];
   let jsonFirst: string;
   let jsonForOtherTypes: string;

@@ -1,6 +1,9 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { resendWebhooks } from "@anymail/resend";
 import type { Express } from "express";
+import type { TrackingEvent, WebhookHandlerOptions } from "../../src/index.js";
+import { SIGNING_SECRET } from "./signing.js";
 
 /** Listens on 127.0.0.1 with a free port; resolves to the base URL and a closer. */
 export async function listen(app: Express): Promise<{ url: string; close: () => Promise<void> }> {
@@ -14,5 +17,20 @@ export async function listen(app: Express): Promise<{ url: string; close: () => 
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** Handler options that verify tracking deliveries and record every event. */
+export function trackingRecorder(): { events: TrackingEvent[]; options: WebhookHandlerOptions } {
+  const events: TrackingEvent[] = [];
+  return {
+    events,
+    options: {
+      providers: [resendWebhooks({ signingSecret: SIGNING_SECRET })],
+      onTracking: (event) => {
+        events.push(event);
+      },
+      logger: () => {},
+    },
   };
 }
