@@ -3,6 +3,7 @@ export { ResendEmulatorError } from "./internal/emulator-error.js";
 export { startResendEmulator } from "./internal/start.js";
 export type {
   DeliveryAttempt,
+  EmailFields,
   EmailLastEvent,
   EmailTag,
   EmittedEvent,

@@ -177,18 +177,14 @@ export interface EmailTag {
 }
 
 /**
- * A sent email stored by the emulator.
+ * The fields of a send request, normalised: shared by a validated request and the stored email.
  *
  * @example
  * ```ts
- * const email: SentEmail = emu.emails[0]!;
- * console.log(email.id, email.lastEvent, email.request.subject);
+ * const { from, to, subject }: EmailFields = emu.emails[0]!;
  * ```
  */
-export interface SentEmail {
-  id: string;
-  /** The request body exactly as parsed from JSON. */
-  request: Record<string, unknown>;
+export interface EmailFields {
   from: string;
   to: string[];
   cc: string[] | null;
@@ -200,9 +196,24 @@ export interface SentEmail {
   headers: Record<string, string> | null;
   tags: EmailTag[] | null;
   attachments: SentAttachment[];
+  topicId: string | null;
+}
+
+/**
+ * A sent email stored by the emulator.
+ *
+ * @example
+ * ```ts
+ * const email: SentEmail = emu.emails[0]!;
+ * console.log(email.id, email.lastEvent, email.request.subject);
+ * ```
+ */
+export interface SentEmail extends EmailFields {
+  id: string;
+  /** The request body exactly as parsed from JSON. */
+  request: Record<string, unknown>;
   /** ISO timestamp the email is scheduled for, or null. */
   scheduledAt: string | null;
-  topicId: string | null;
   messageId: string;
   lastEvent: EmailLastEvent;
   /** Epoch ms on the emulator clock. */

@@ -2,24 +2,12 @@ import { randomUUID } from "node:crypto";
 import { ApiError, invalidField, missingField } from "./api-error.js";
 import { parseMailbox, toStringList } from "./address.js";
 import { parseScheduledAt } from "./schedule-parse.js";
-import type { EmailTag, SentAttachment } from "./types.js";
+import type { EmailFields, EmailTag, SentAttachment } from "./types.js";
 
 /** The fields of a valid send request, normalised. */
-export interface ValidEmail {
-  from: string;
-  to: string[];
-  cc: string[] | null;
-  bcc: string[] | null;
-  replyTo: string[] | null;
-  subject: string;
-  html: string | null;
-  text: string | null;
-  headers: Record<string, string> | null;
-  tags: EmailTag[] | null;
-  attachments: SentAttachment[];
+export interface ValidEmail extends EmailFields {
   /** Epoch ms, or null to send now. */
   scheduledAt: number | null;
-  topicId: string | null;
 }
 
 export const MAX_RECIPIENTS = 50;
