@@ -282,21 +282,18 @@ function renderResult(result, inlineImageCids) {
   );
 }
 
-async function onSend(event) {
-  event.preventDefault();
-  const form = event.currentTarget;
-  const button = $("#send");
-  const target = $("#result");
+/**
+ * Runs one form action: the button is disabled and the target shows `pendingText` until
+ * `work` resolves to what to show, or fails (shown as a page error).
+ */
+async function runAction(button, target, pendingText, work) {
   button.disabled = true;
   target.className = "pending";
-  target.replaceChildren("Sending…");
+  target.replaceChildren(pendingText);
   try {
-    const payload = await collectCompose(form);
-    const answer = await postJson("/api/send", payload);
+    const shown = await work();
     target.className = "";
-    target.replaceChildren(
-      answer.ok ? renderResult(answer.result, answer.inlineImageCids) : renderError(answer.error),
-    );
+    target.replaceChildren(shown);
   } catch (error) {
     target.className = "";
     target.replaceChildren(
@@ -305,6 +302,17 @@ async function onSend(event) {
   } finally {
     button.disabled = false;
   }
+}
+
+async function onSend(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  await runAction($("#send"), $("#result"), "Sending…", async () => {
+    const answer = await postJson("/api/send", await collectCompose(form));
+    return answer.ok
+      ? renderResult(answer.result, answer.inlineImageCids)
+      : renderError(answer.error);
+  });
 }
 
 // ---------- live events ----------
@@ -447,33 +455,25 @@ async function onReceive(event) {
   event.preventDefault();
   const form = event.currentTarget;
   const field = (name) => form.elements.namedItem(name).value;
-  const button = $("#receive");
-  const target = $("#inbound-result");
-  button.disabled = true;
-  target.className = "pending";
-  target.replaceChildren("Receiving… (emulator → signed webhook → fetch → parse)");
-  try {
-    const payload =
-      inboundTab === "raw"
-        ? { raw: field("raw") }
-        : {
-            from: field("from"),
-            to: field("to"),
-            subject: field("subject"),
-            text: field("text"),
-            html: field("html"),
-            attachments: await filesOf($("#inbound-attachments")),
-          };
-    target.className = "";
-    target.replaceChildren(renderInbound(await postJson("/api/inbound", payload)));
-  } catch (error) {
-    target.className = "";
-    target.replaceChildren(
-      renderError({ name: error.name, code: "page_error", message: error.message }),
-    );
-  } finally {
-    button.disabled = false;
-  }
+  await runAction(
+    $("#receive"),
+    $("#inbound-result"),
+    "Receiving… (emulator → signed webhook → fetch → parse)",
+    async () => {
+      const payload =
+        inboundTab === "raw"
+          ? { raw: field("raw") }
+          : {
+              from: field("from"),
+              to: field("to"),
+              subject: field("subject"),
+              text: field("text"),
+              html: field("html"),
+              attachments: await filesOf($("#inbound-attachments")),
+            };
+      return renderInbound(await postJson("/api/inbound", payload));
+    },
+  );
 }
 
 function selectInboundTab(tab) {
