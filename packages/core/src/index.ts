@@ -37,6 +37,8 @@ export type { AddressList, Attachment, EmailMessage, MetadataValue } from "./mes
 export type { EmailAddress, NormalizedAttachment, PreparedMessage } from "./prepared.js";
 export type { RecipientStatus, SendResult, SendStatus } from "./result.js";
 export type {
+  BatchItemOutcome,
+  BatchSupport,
   FeatureQuirk,
   FeatureSupport,
   Logger,
@@ -73,12 +75,15 @@ export { isRetryableStatus, resolveRetryOptions, withRetries } from "./retry.js"
 export type { AttemptContext, ResolvedRetryOptions, RetryOptions, RetryWait } from "./retry.js";
 export { createMailer } from "./mailer.js";
 export type {
+  CoalesceOptions,
   Mailer,
   MailerHooks,
   MailerOptions,
   PreSendContext,
   PreSendResult,
+  SendBatchOptions,
   SendManyOptions,
   SendManyOutcome,
+  SendOptions,
 } from "./mailer.js";
 export { REDACTED, redactSecrets } from "./redact.js";

@@ -8,12 +8,20 @@ import {
   isAnymailError,
 } from "./errors.js";
 import { checkFeatures } from "./features.js";
+import { createCoalescer } from "./internal/batch/coalescer.js";
+import { type BatchSender, canBatch, sendPreparedBatch } from "./internal/batch/send-batch.js";
 import type { EmailMessage } from "./message.js";
 import { prepareMessage } from "./prepare.js";
+import type { PreparedMessage } from "./prepared.js";
 import type { Logger, LogRecord, Provider, SendContext } from "./provider.js";
 import { redactSecrets } from "./redact.js";
 import type { SendResult } from "./result.js";
-import { type RetryOptions, resolveRetryOptions, withRetries } from "./retry.js";
+import {
+  type ResolvedRetryOptions,
+  type RetryOptions,
+  resolveRetryOptions,
+  withRetries,
+} from "./retry.js";
 
 /**
  * What a `preSend` hook is told besides the message.
@@ -84,6 +92,61 @@ export interface MailerOptions {
   hooks?: MailerHooks | readonly MailerHooks[];
   /** Sees one record per attempt, secrets redacted. */
   logger?: Logger;
+  /**
+   * Shares one provider call among concurrent sends (Resend's `/emails/batch`): sends made
+   * within `windowMs` of each other, up to `max`, go in one call and each still settles with
+   * its own result or typed error. Only for providers with `sendBatch`; a message the batch
+   * can't carry, a batch send (merge fields) and a message with its own `idempotencyKey`
+   * (which must keep protecting a later resend) go alone.
+   */
+  coalesce?: CoalesceOptions;
+}
+
+/**
+ * Options of {@link MailerOptions.coalesce}.
+ *
+ * @example
+ * ```ts
+ * createMailer({ provider: resend(), coalesce: { max: 100, windowMs: 5 } });
+ * ```
+ */
+export interface CoalesceOptions {
+  /** Most messages in one call; capped at the provider's batch size. Default: that size. */
+  max?: number;
+  /** How long a send waits for others to share its call. Default 5. */
+  windowMs?: number;
+}
+
+/**
+ * Options of one {@link Mailer.send}.
+ *
+ * @example
+ * ```ts
+ * // One attempt: the caller (a queue) schedules retries itself.
+ * await mailer.send(message, { retry: false });
+ * ```
+ */
+export interface SendOptions {
+  /** Replaces the mailer's retry policy for this send. */
+  retry?: RetryOptions | false;
+}
+
+/**
+ * Options of {@link Mailer.sendBatch}.
+ *
+ * @example
+ * ```ts
+ * await mailer.sendBatch(messages, { idempotencyKey: "digest-2026-12-01", retry: false });
+ * ```
+ */
+export interface SendBatchOptions {
+  /**
+   * Key of the whole list; each provider call derives its own from it. The same list sent
+   * again with the same key repeats the same calls. Default: a new random key.
+   */
+  idempotencyKey?: string;
+  /** Replaces the mailer's retry policy for these calls. */
+  retry?: RetryOptions | false;
 }
 
 /**
@@ -126,7 +189,22 @@ export interface Mailer {
   /** The provider this mailer sends through. */
   readonly provider: Provider;
   /** Sends one message. Resolves to its result or throws an AnymailError subclass. */
-  send(message: EmailMessage): Promise<SendResult>;
+  send(message: EmailMessage, options?: SendOptions): Promise<SendResult>;
+  /**
+   * Sends independent messages in as few provider calls as the provider's batch endpoint
+   * allows (each alone when it has none); one outcome per message, in input order. A
+   * message's own `idempotencyKey` is not used: the calls' keys derive from `options`.
+   */
+  sendBatch(
+    messages: readonly EmailMessage[],
+    options?: SendBatchOptions,
+  ): Promise<SendManyOutcome[]>;
+  /**
+   * What `send` would hand the provider, without sending: defaults combined, the message
+   * validated and the provider's feature table checked (preSend hooks are not run). Throws
+   * the same typed errors `send` would.
+   */
+  prepare(message: EmailMessage): PreparedMessage;
   /** Sends many, at most `concurrency` at once; one outcome per message, in input order. */
   sendMany(
     messages: readonly EmailMessage[],
@@ -172,7 +250,15 @@ export function createMailer(options: MailerOptions): Mailer {
     }
   };
 
-  async function sendOnce(input: EmailMessage): Promise<SendResult> {
+  function check(message: EmailMessage): PreparedMessage {
+    return checkFeatures(provider, prepareMessage(message), {
+      ignoreUnsupportedFeatures: options.ignoreUnsupportedFeatures === true,
+    });
+  }
+
+  async function beforeSend(
+    input: EmailMessage,
+  ): Promise<{ message: EmailMessage; prepared: PreparedMessage }> {
     if (closing)
       throw new AnymailConfigurationError("This mailer has been closed", {
         provider: provider.name,
@@ -183,14 +269,67 @@ export function createMailer(options: MailerOptions): Mailer {
       const replaced = await hook.preSend(message, { provider: provider.name });
       if (replaced !== undefined) message = replaced;
     }
-    const prepared = checkFeatures(provider, prepareMessage(message), {
-      ignoreUnsupportedFeatures: options.ignoreUnsupportedFeatures === true,
-    });
-    const idempotencyKey = resolveIdempotencyKey(message.idempotencyKey);
+    return { message, prepared: check(message) };
+  }
 
+  async function afterSend(result: SendResult, message: EmailMessage): Promise<SendResult> {
+    let hookError: unknown;
+    for (const hook of hooks) {
+      try {
+        await hook.postSend?.(result, message);
+      } catch (error) {
+        hookError ??= error;
+      }
+    }
+    if (hookError !== undefined) throw hookError;
+
+    const statuses = Object.values(result.recipients);
+    if (statuses.length > 0 && statuses.every((r) => REFUSED_STATUSES.has(r.status))) {
+      throw new AnymailRecipientsRefused(undefined, { provider: provider.name, result });
+    }
+    return result;
+  }
+
+  const batchSender = (policy: ResolvedRetryOptions): BatchSender => ({
+    provider,
+    retry: policy,
+    ...(logger ? { logger: (record: LogRecord) => log(record) } : {}),
+    sendAlone: (prepared, key) => deliver(prepared, key, policy),
+  });
+
+  const coalescer =
+    options.coalesce === undefined || provider.sendBatch === undefined || !provider.batch
+      ? undefined
+      : createCoalescer({
+          max: resolveCoalesceMax(options.coalesce.max, provider.batch.maxMessages),
+          windowMs: options.coalesce.windowMs ?? 5,
+          flush: (messages) =>
+            sendPreparedBatch(batchSender(retry), messages, globalThis.crypto.randomUUID()),
+        });
+
+  async function sendOnce(input: EmailMessage, sendOptions?: SendOptions): Promise<SendResult> {
+    const { message, prepared } = await beforeSend(input);
+    const idempotencyKey = resolveIdempotencyKey(message.idempotencyKey);
+    const policy =
+      sendOptions?.retry === undefined ? retry : resolveRetryOptions(sendOptions.retry);
+    const result =
+      coalescer !== undefined &&
+      message.idempotencyKey === undefined &&
+      sendOptions?.retry === undefined &&
+      canBatch(provider, prepared)
+        ? await coalescer.send(prepared)
+        : await deliver(prepared, idempotencyKey, policy);
+    return afterSend(result, message);
+  }
+
+  function deliver(
+    prepared: PreparedMessage,
+    idempotencyKey: string,
+    policy: ResolvedRetryOptions,
+  ): Promise<SendResult> {
     // Without a logger no record is built at all: sends that nobody logs pay nothing.
-    const result = await withRetries(
-      retry,
+    return withRetries(
+      policy,
       async ({ attempt, signal, deadline }) => {
         if (!logger) return provider.send(prepared, { idempotencyKey, signal, deadline, attempt });
         const context: SendContext = {
@@ -242,27 +381,11 @@ export function createMailer(options: MailerOptions): Mailer {
             })
         : undefined,
     );
-
-    let hookError: unknown;
-    for (const hook of hooks) {
-      try {
-        await hook.postSend?.(result, message);
-      } catch (error) {
-        hookError ??= error;
-      }
-    }
-    if (hookError !== undefined) throw hookError;
-
-    const statuses = Object.values(result.recipients);
-    if (statuses.length > 0 && statuses.every((r) => REFUSED_STATUSES.has(r.status))) {
-      throw new AnymailRecipientsRefused(undefined, { provider: provider.name, result });
-    }
-    return result;
   }
 
-  async function send(message: EmailMessage): Promise<SendResult> {
+  async function send(message: EmailMessage, sendOptions?: SendOptions): Promise<SendResult> {
     try {
-      return await sendOnce(message);
+      return await sendOnce(message, sendOptions);
     } catch (error) {
       if (isAnymailError(error, "send_cancelled")) return { status: new Set(), recipients: {} };
       throw toAnymailError(error, provider.name);
@@ -301,7 +424,77 @@ export function createMailer(options: MailerOptions): Mailer {
     return closing;
   }
 
-  return { provider, send, sendMany, close };
+  async function sendBatch(
+    messages: readonly EmailMessage[],
+    batchOptions: SendBatchOptions = {},
+  ): Promise<SendManyOutcome[]> {
+    const key = resolveIdempotencyKey(batchOptions.idempotencyKey);
+    const policy =
+      batchOptions.retry === undefined ? retry : resolveRetryOptions(batchOptions.retry);
+    const outcomes: SendManyOutcome[] = new Array(messages.length);
+    const ready: { index: number; message: EmailMessage; prepared: PreparedMessage }[] = [];
+    for (const [index, input] of messages.entries()) {
+      try {
+        ready.push({ index, ...(await beforeSend(input)) });
+      } catch (error) {
+        outcomes[index] = isAnymailError(error, "send_cancelled")
+          ? { ok: true, message: input, result: { status: new Set(), recipients: {} } }
+          : { ok: false, message: input, error: toAnymailError(error, provider.name) };
+      }
+    }
+    const sender = batchSender(policy);
+    const together = ready.filter((r) => canBatch(provider, r.prepared));
+    const alone = ready.filter((r) => !canBatch(provider, r.prepared));
+    const settle = async (
+      entry: (typeof ready)[number],
+      outcome: Promise<SendResult>,
+    ): Promise<void> => {
+      try {
+        const result = await afterSend(await outcome, entry.message);
+        outcomes[entry.index] = { ok: true, message: messages[entry.index]!, result };
+      } catch (error) {
+        outcomes[entry.index] = {
+          ok: false,
+          message: messages[entry.index]!,
+          error: toAnymailError(error, provider.name),
+        };
+      }
+    };
+    const batched = await sendPreparedBatch(
+      sender,
+      together.map((r) => r.prepared),
+      key,
+    );
+    await Promise.all([
+      ...together.map((entry, i) => {
+        const outcome = batched[i]!;
+        return settle(
+          entry,
+          outcome.ok ? Promise.resolve(outcome.result) : Promise.reject(outcome.error),
+        );
+      }),
+      ...alone.map((entry) =>
+        settle(entry, deliver(entry.prepared, `${key}:${entry.index + 1}`, policy)),
+      ),
+    ]);
+    return outcomes;
+  }
+
+  function prepare(message: EmailMessage): PreparedMessage {
+    return check(combineDefaults(options.defaults, message));
+  }
+
+  return { provider, send, sendMany, sendBatch, prepare, close };
+}
+
+function resolveCoalesceMax(max: number | undefined, batchSize: number): number {
+  if (max === undefined) return batchSize;
+  if (!Number.isInteger(max) || max < 1) {
+    throw new AnymailConfigurationError(
+      `coalesce.max must be a whole number of at least 1, got ${max}`,
+    );
+  }
+  return Math.min(max, batchSize);
 }
 
 function resolveIdempotencyKey(given: unknown): string {

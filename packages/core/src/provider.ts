@@ -1,3 +1,4 @@
+import type { AnymailError } from "./errors.js";
 import type { PreparedMessage } from "./prepared.js";
 import type { SendResult } from "./result.js";
 
@@ -129,6 +130,52 @@ export interface Provider {
   readonly features: FeatureSupport;
   /** Send one prepared message; throw AnymailAPIError (with `retryable`) on failure. */
   send(message: PreparedMessage, context: SendContext): Promise<SendResult>;
+  /**
+   * Declares that {@link Provider.sendBatch} exists, how many messages one call takes and
+   * which messages it can carry. Absent: every message is sent alone.
+   */
+  readonly batch?: BatchSupport;
+  /**
+   * Sends independent messages in one call (Resend's `/emails/batch`). Resolves with one
+   * outcome per message, in order; throws (an AnymailAPIError) when the whole call failed.
+   * Never given more than `batch.maxMessages` messages, nor one `batch.accepts` refuses,
+   * nor one whose `isBatch` is true.
+   */
+  sendBatch?(
+    messages: readonly PreparedMessage[],
+    context: SendContext,
+  ): Promise<BatchItemOutcome[]>;
   /** Release pooled connections. */
   close?(): Promise<void>;
 }
+
+/**
+ * What a provider's batch endpoint can carry.
+ *
+ * @example
+ * ```ts
+ * const batch: BatchSupport = {
+ *   maxMessages: 100,
+ *   accepts: (m) => m.attachments.length === 0 && m.sendAt === undefined,
+ * };
+ * ```
+ */
+export interface BatchSupport {
+  /** Most messages in one call. */
+  readonly maxMessages: number;
+  /** False for a message the batch endpoint can't carry; it is then sent alone. */
+  accepts?(message: PreparedMessage): boolean;
+}
+
+/**
+ * One message's outcome inside a batch call.
+ *
+ * @example
+ * ```ts
+ * const outcomes: BatchItemOutcome[] = await provider.sendBatch!(messages, context);
+ * for (const o of outcomes) if (!o.ok) console.error(o.error.code);
+ * ```
+ */
+export type BatchItemOutcome =
+  | { ok: true; result: SendResult }
+  | { ok: false; error: AnymailError };

@@ -15,6 +15,7 @@
  */
 export { createTestProvider } from "./internal/testing/test-provider.js";
 export type {
+  TestBatchCall,
   TestOutboxEntry,
   TestProvider,
   TestProviderOptions,

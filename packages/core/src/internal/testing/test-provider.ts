@@ -1,5 +1,12 @@
+import { isAnymailError } from "../../errors.js";
 import type { PreparedMessage } from "../../prepared.js";
-import type { FeatureSupport, Provider, SendContext } from "../../provider.js";
+import type {
+  BatchItemOutcome,
+  BatchSupport,
+  FeatureSupport,
+  Provider,
+  SendContext,
+} from "../../provider.js";
 import type { SendResult } from "../../result.js";
 
 /**
@@ -42,6 +49,33 @@ export interface TestProviderOptions {
     message: PreparedMessage,
     context: SendContext,
   ): SendResult | undefined | Promise<SendResult | undefined>;
+  /**
+   * The batch endpoint it offers: `sendBatch` takes up to this many messages (default 100),
+   * or `false` for a provider without one.
+   */
+  batch?: BatchSupport | false;
+  /**
+   * Scripts a batch call: throw to fail the whole call, return outcomes, or `undefined`
+   * for the default (each message answered like `send`, `respond` included).
+   */
+  respondBatch?(
+    messages: readonly PreparedMessage[],
+    context: SendContext,
+  ): BatchItemOutcome[] | undefined | Promise<BatchItemOutcome[] | undefined>;
+}
+
+/**
+ * One `sendBatch` call that reached the test provider.
+ *
+ * @example
+ * ```ts
+ * provider.batchCalls[0]?.messages.length; // 3
+ * ```
+ */
+export interface TestBatchCall {
+  messages: readonly PreparedMessage[];
+  idempotencyKey: string;
+  attempt: number;
 }
 
 /**
@@ -57,6 +91,8 @@ export interface TestProvider extends Provider {
   readonly outbox: TestOutboxEntry[];
   /** Every call, failed attempts included. */
   readonly calls: TestOutboxEntry[];
+  /** Every `sendBatch` call, failed attempts included; its messages also land in `outbox`. */
+  readonly batchCalls: TestBatchCall[];
   /** How many times `close()` was called. */
   readonly closeCount: number;
   /** Empties `outbox` and `calls`. */
@@ -99,18 +135,23 @@ const PARAM_FIELDS = [
 export function createTestProvider(options: TestProviderOptions = {}): TestProvider {
   const outbox: TestOutboxEntry[] = [];
   const calls: TestOutboxEntry[] = [];
+  const batchCalls: TestBatchCall[] = [];
   let closeCount = 0;
-  return {
+  const batch = options.batch === false ? undefined : (options.batch ?? { maxMessages: 100 });
+  const provider: TestProvider = {
     name: options.name ?? "Test",
     features: options.features ?? { unsupported: [], quirks: [] },
     outbox,
     calls,
+    batchCalls,
+    ...(batch ? { batch } : {}),
     get closeCount() {
       return closeCount;
     },
     reset() {
       outbox.length = 0;
       calls.length = 0;
+      batchCalls.length = 0;
     },
     async close() {
       closeCount++;
@@ -137,6 +178,30 @@ export function createTestProvider(options: TestProviderOptions = {}): TestProvi
       return { messageId, status: new Set(["sent"]), recipients };
     },
   };
+  if (batch) {
+    provider.sendBatch = async (messages, context) => {
+      batchCalls.push({
+        messages,
+        idempotencyKey: context.idempotencyKey,
+        attempt: context.attempt,
+      });
+      const scripted = await options.respondBatch?.(messages, context);
+      if (scripted !== undefined) return scripted;
+      const outcomes: BatchItemOutcome[] = [];
+      for (const [i, message] of messages.entries()) {
+        const itemContext = { ...context, idempotencyKey: `${context.idempotencyKey}[${i}]` };
+        try {
+          outcomes.push({ ok: true, result: await provider.send(message, itemContext) });
+        } catch (error) {
+          // An untyped throw fails the whole call, like a provider bug would.
+          if (!isAnymailError(error)) throw error;
+          outcomes.push({ ok: false, error });
+        }
+      }
+      return outcomes;
+    };
+  }
+  return provider;
 }
 
 function toParams(message: PreparedMessage): Record<string, unknown> {
