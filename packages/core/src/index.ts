@@ -62,7 +62,7 @@ export type {
   WebhookProvider,
 } from "./webhook-provider.js";
 
-export { formatAddress, parseAddress, parseAddressList } from "./address.js";
+export { ADDRESS_LIMITS, formatAddress, parseAddress, parseAddressList } from "./address.js";
 export { inlineImage, normalizeAttachment } from "./attachments.js";
 export type { InlineImageOptions } from "./attachments.js";
 export { combineDefaults } from "./defaults.js";
