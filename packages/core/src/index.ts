@@ -48,9 +48,7 @@ export type {
 export type {
   AnymailEvent,
   EventType,
-  InboundAttachment,
   InboundEvent,
-  InboundMessage,
   RejectReason,
   TrackingEvent,
 } from "./events.js";
@@ -66,6 +64,13 @@ export { ADDRESS_LIMITS, formatAddress, parseAddress, parseAddressList } from ".
 export { inlineImage, normalizeAttachment } from "./attachments.js";
 export type { InlineImageOptions } from "./attachments.js";
 export { combineDefaults } from "./defaults.js";
+export { createInboundMessage, decodeInboundText } from "./inbound.js";
+export type {
+  InboundAttachment,
+  InboundHeader,
+  InboundMessage,
+  InboundMessageFields,
+} from "./inbound.js";
 export { prepareMessage } from "./prepare.js";
 export { checkFeatures } from "./features.js";
 export type { CheckFeaturesOptions } from "./features.js";
