@@ -1,9 +1,9 @@
 import {
   AnymailInvalidWebhookPayload,
+  createInboundMessage,
   type InboundAttachment,
   type InboundEvent,
   type InboundMessage,
-  parseAddressList,
 } from "@anymail/core";
 import type { FormFields } from "./body.js";
 import { messageFromMime } from "./mime.js";
@@ -58,29 +58,16 @@ function headerValue(headers: Header[], name: string): string | undefined {
   return headers.find((h) => h.name.toLowerCase() === lower)?.value;
 }
 
-/** Mailboxes of an address header, formatted; unparsable text is kept as it is. */
-function addresses(value: string | undefined, field: string): string[] {
-  if (value === undefined || value.trim() === "") return [];
-  try {
-    return parseAddressList(value, field).map((a) => a.address);
-  } catch {
-    return [value];
-  }
-}
-
-function parseDate(value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
 /** Strips a client path from an uploaded filename (`C:\dir\file.msg` → `file.msg`). */
 function baseName(filename: string): string | undefined {
   const base = filename.split(/[\\/]/).at(-1) ?? "";
   return base === "" || base === "." || base === ".." ? undefined : base;
 }
 
-async function messageFromParsedFields(form: FormFields): Promise<InboundMessage> {
+async function messageFromParsedFields(
+  form: FormFields,
+  envelope: Pick<InboundMessage, "envelopeSender" | "envelopeRecipient">,
+): Promise<InboundMessage> {
   const headers = headerList(form.last("message-headers"));
   const attachments: InboundAttachment[] = [];
   const count = Number(form.last("attachment-count") ?? "0");
@@ -95,27 +82,23 @@ async function messageFromParsedFields(form: FormFields): Promise<InboundMessage
       const contentId = cid === undefined ? undefined : stripAngles(cid);
       attachments.push({
         ...(filename === undefined ? {} : { filename }),
-        contentType: (file.type || "application/octet-stream").split(";")[0]!.trim(),
+        contentType: file.type || "application/octet-stream",
         content: new Uint8Array(await file.arrayBuffer()),
         ...(contentId ? { contentId } : {}),
         inline: cid !== undefined,
       });
     }
   }
-  const date = parseDate(headerValue(headers, "Date"));
   const text = form.last("body-plain");
   const html = form.last("body-html");
-  return {
-    from: addresses(headerValue(headers, "From"), "from")[0] ?? "",
-    to: addresses(headerValue(headers, "To"), "to"),
-    cc: addresses(headerValue(headers, "Cc"), "cc"),
-    subject: headerValue(headers, "Subject") ?? "",
-    ...(date === undefined ? {} : { date }),
+  // Mailgun transcodes parsed fields to UTF-8; addresses, subject and date come from the headers.
+  return createInboundMessage({
+    ...envelope,
     ...(text === undefined ? {} : { text }),
     ...(html === undefined ? {} : { html }),
     headers,
     attachments,
-  };
+  });
 }
 
 /**
@@ -141,16 +124,18 @@ export async function inboundEventFromForm(
   if (!Number.isFinite(seconds)) {
     throw new AnymailInvalidWebhookPayload("Mailgun inbound post has no usable timestamp");
   }
+  const sender = form.last("sender");
+  const recipient = form.last("recipient");
+  const envelope = {
+    ...(sender === undefined ? {} : { envelopeSender: sender }),
+    ...(recipient === undefined ? {} : { envelopeRecipient: recipient }),
+  };
   const mime = form.last("body-mime");
   const message =
     mime === undefined
-      ? await messageFromParsedFields(form)
-      : await messageFromMime(new TextEncoder().encode(mime));
+      ? await messageFromParsedFields(form, envelope)
+      : await messageFromMime(new TextEncoder().encode(mime), envelope);
 
-  const sender = form.last("sender");
-  const recipient = form.last("recipient");
-  if (sender !== undefined) message.envelopeSender = sender;
-  if (recipient !== undefined) message.envelopeRecipient = recipient;
   const flag = headerValue(message.headers, "X-Mailgun-Sflag");
   message.spamDetected = (flag ?? "No").trim().toLowerCase() === "yes";
   const score = Number.parseFloat(headerValue(message.headers, "X-Mailgun-Sscore") ?? "");

@@ -1,4 +1,4 @@
-import type { InboundAttachment, InboundMessage } from "@anymail/core";
+import { createInboundMessage, type InboundAttachment, type InboundMessage } from "@anymail/core";
 import type { Address } from "postal-mime";
 
 function mailbox(name: string, address: string): string {
@@ -22,8 +22,14 @@ function bytes(content: ArrayBuffer | Uint8Array | string): Uint8Array {
   return content instanceof Uint8Array ? content : new Uint8Array(content);
 }
 
-/** Parses a raw RFC 822 message (Mailgun's `body-mime`) with postal-mime, loaded on first use. */
-export async function messageFromMime(raw: Uint8Array): Promise<InboundMessage> {
+/**
+ * Parses a raw RFC 822 message (Mailgun's `body-mime`) with postal-mime, loaded on first
+ * use; `envelope` adds what Mailgun's route post knows beyond the MIME.
+ */
+export async function messageFromMime(
+  raw: Uint8Array,
+  envelope: Pick<InboundMessage, "envelopeSender" | "envelopeRecipient">,
+): Promise<InboundMessage> {
   const { default: PostalMime } = await import("postal-mime");
   const parsed = await PostalMime.parse(raw, { attachmentEncoding: "arraybuffer" });
   const attachments: InboundAttachment[] = parsed.attachments.map((part) => {
@@ -37,10 +43,13 @@ export async function messageFromMime(raw: Uint8Array): Promise<InboundMessage> 
     };
   });
   const date = parsed.date === undefined ? undefined : new Date(parsed.date);
-  return {
+  const replyTo = flatten(parsed.replyTo);
+  return createInboundMessage({
+    ...envelope,
     from: flatten(parsed.from ? [parsed.from] : undefined)[0] ?? "",
     to: flatten(parsed.to),
     cc: flatten(parsed.cc),
+    ...(replyTo.length > 0 ? { replyTo } : {}),
     subject: parsed.subject ?? "",
     ...(date === undefined || Number.isNaN(date.getTime()) ? {} : { date }),
     ...(parsed.text === undefined ? {} : { text: parsed.text }),
@@ -48,5 +57,5 @@ export async function messageFromMime(raw: Uint8Array): Promise<InboundMessage> 
     headers: parsed.headers.map((h) => ({ name: h.originalKey || h.key, value: h.value })),
     attachments,
     raw,
-  };
+  });
 }

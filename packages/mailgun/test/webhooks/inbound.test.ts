@@ -43,7 +43,10 @@ describe("Mailgun inbound (MailgunInboundTestCase)", () => {
     expect(event.eventId).toBe("06c96bafc3f42a66b9edd546347a2fe18dc23461fe80dc52f0");
     expect(event.espEvent).toEqual(fields);
     const m = event.message;
-    expect(m.from).toBe("Displayed From <from+test@example.org>");
+    expect(m.from).toBe('"Displayed From" <from+test@example.org>');
+    expect(m.fromAddress?.displayName).toBe("Displayed From");
+    expect(m.fromAddress?.addrSpec).toBe("from+test@example.org");
+    expect(m.getHeader("message-id")).toBe("<CAEPk3R+4Zr@mail.example.org>");
     expect(m.to).toEqual(["Test Inbound <test@inbound.example.com>", "other@example.com"]);
     expect(m.cc).toEqual(["cc@example.com"]);
     expect(m.subject).toBe("Test subject");
@@ -81,10 +84,11 @@ describe("Mailgun inbound (MailgunInboundTestCase)", () => {
     );
     expect(res.status).toBe(200);
     const attachments = h.inbound[0]!.message.attachments;
+    expect(h.inbound[0]!.message.contentIdMap.abc123?.filename).toBe("image.png");
     expect(attachments.map((a) => [a.filename, a.contentType, a.inline, a.contentId])).toEqual([
       ["test.txt", "text/plain", false, undefined],
       ["image.png", "image/png", true, "abc123"],
-      ["forwarded.msg", "message/rfc822", false, undefined],
+      ["forwarded.msg", 'message/rfc822; charset="us-ascii"', false, undefined],
     ]);
     expect(new TextDecoder().decode(attachments[0]!.content)).toBe("test attachment");
     expect(attachments[1]!.content).toEqual(PNG);
