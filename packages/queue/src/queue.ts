@@ -185,10 +185,17 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
     validate(message);
     const idempotencyKey =
       enqueueOptions.idempotencyKey ?? message.idempotencyKey ?? globalThis.crypto.randomUUID();
-    if (typeof idempotencyKey !== "string" || idempotencyKey === "" || /[\r\n]/.test(idempotencyKey)) {
-      throw new AnymailSerializationError("`idempotencyKey` must be a non-empty single-line string", {
-        field: "idempotencyKey",
-      });
+    if (
+      typeof idempotencyKey !== "string" ||
+      idempotencyKey === "" ||
+      /[\r\n]/.test(idempotencyKey)
+    ) {
+      throw new AnymailSerializationError(
+        "`idempotencyKey` must be a non-empty single-line string",
+        {
+          field: "idempotencyKey",
+        },
+      );
     }
     const delayMs = enqueueOptions.delayMs ?? 0;
     if (!(delayMs >= 0) || !Number.isFinite(delayMs)) {
@@ -211,7 +218,14 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
   }
 
   async function counts(): Promise<MailQueueCounts> {
-    const c = await queue.getJobCounts("waiting", "active", "delayed", "completed", "failed", "prioritized");
+    const c = await queue.getJobCounts(
+      "waiting",
+      "active",
+      "delayed",
+      "completed",
+      "failed",
+      "prioritized",
+    );
     return {
       waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
       active: c.active ?? 0,
@@ -257,7 +271,11 @@ function describeJob(job: Job, state: string): MailJob {
   const described: MailJob = {
     id: job.id!,
     idempotencyKey: data.key,
-    state: (STATES.has(state) ? state : state === "prioritized" ? "waiting" : "unknown") as MailJob["state"],
+    state: (STATES.has(state)
+      ? state
+      : state === "prioritized"
+        ? "waiting"
+        : "unknown") as MailJob["state"],
     message: { ...decodeMessage(data.message), idempotencyKey: data.key },
     attemptsMade: job.attemptsMade,
   };

@@ -3,7 +3,6 @@ import {
   type AnymailAPIError,
   AnymailConfigurationError,
   AnymailError,
-  isAnymailError,
   type Mailer,
   type SendResult,
 } from "@anymail/core";
@@ -100,9 +99,18 @@ export interface MailWorkerEvents {
  * ```
  */
 export interface MailWorker {
-  on<E extends keyof MailWorkerEvents>(event: E, listener: (...args: MailWorkerEvents[E]) => void): this;
-  off<E extends keyof MailWorkerEvents>(event: E, listener: (...args: MailWorkerEvents[E]) => void): this;
-  once<E extends keyof MailWorkerEvents>(event: E, listener: (...args: MailWorkerEvents[E]) => void): this;
+  on<E extends keyof MailWorkerEvents>(
+    event: E,
+    listener: (...args: MailWorkerEvents[E]) => void,
+  ): this;
+  off<E extends keyof MailWorkerEvents>(
+    event: E,
+    listener: (...args: MailWorkerEvents[E]) => void,
+  ): this;
+  once<E extends keyof MailWorkerEvents>(
+    event: E,
+    listener: (...args: MailWorkerEvents[E]) => void,
+  ): this;
   /** Starts taking jobs when created with `autorun: false`. */
   run(): void;
   /** Resolves once the worker is connected and taking jobs. */
@@ -145,7 +153,10 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     );
   }
   const rateLimit = options.rateLimit;
-  if (rateLimit && !(Number.isInteger(rateLimit.max) && rateLimit.max >= 1 && rateLimit.durationMs > 0)) {
+  if (
+    rateLimit &&
+    !(Number.isInteger(rateLimit.max) && rateLimit.max >= 1 && rateLimit.durationMs > 0)
+  ) {
     throw new AnymailConfigurationError(
       "createMailWorker: rateLimit needs a whole max of at least 1 and a positive durationMs",
     );
@@ -237,7 +248,9 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
   worker.on("failed", (job: Job | undefined, thrown: Error) => {
     if (!job) return;
     const data = job.data as MailJobData;
-    const error = data?.error ? deserializeError(data.error) : toAnymailError(thrown, provider.name);
+    const error = data?.error
+      ? deserializeError(data.error)
+      : toAnymailError(thrown, provider.name);
     const final =
       thrown instanceof UnrecoverableError ||
       thrown.name === "UnrecoverableError" ||
@@ -293,4 +306,3 @@ async function keepError(job: Job, data: MailJobData, error: AnymailError): Prom
     // The job may have been taken over (lock lost); its new owner records its own error.
   }
 }
-

@@ -58,7 +58,8 @@ describe("createMailWorker({ coalesce })", () => {
   it("sends waiting jobs in shared batch calls; each job completes with its own result", async () => {
     const { provider, queue, startWorker, sent } = setup();
     const ids: string[] = [];
-    for (let i = 0; i < 120; i++) ids.push((await queue.enqueue(message(i), { idempotencyKey: `m${i}` })).id);
+    for (let i = 0; i < 120; i++)
+      ids.push((await queue.enqueue(message(i), { idempotencyKey: `m${i}` })).id);
     startWorker();
     startWorker();
     await until("120 sent", () => sent.size === 120);

@@ -8,7 +8,7 @@ import {
 } from "@anymail/core";
 import { createTestProvider } from "@anymail/core/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createMailQueue, createMailWorker, type MailQueue, type MailWorker } from "../src/index.js";
+import { createMailQueue, createMailWorker } from "../src/index.js";
 import { startRedis, type TestRedis } from "./support/redis-server.js";
 import { until } from "./support/until.js";
 
@@ -61,13 +61,21 @@ describe("createMailQueue: enqueue", () => {
       code: "unsupported_feature",
       message: "Test does not support trackOpens",
     });
-    expect(await queue.counts()).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 });
+    expect(await queue.counts()).toEqual({
+      waiting: 0,
+      active: 0,
+      delayed: 0,
+      completed: 0,
+      failed: 0,
+    });
   });
 
   it("without a mailer still validates the message itself", async () => {
     const queue = createMailQueue({ connection: redis.connection, name: `q${++names}` });
     open.push(queue);
-    await expect(queue.enqueue({ ...message, subject: "a\r\nBcc: x@evil.example" })).rejects.toMatchObject({
+    await expect(
+      queue.enqueue({ ...message, subject: "a\r\nBcc: x@evil.example" }),
+    ).rejects.toMatchObject({
       code: "serialization_error",
     });
   });
@@ -75,7 +83,10 @@ describe("createMailQueue: enqueue", () => {
   it("one idempotency key is one job, however often it is enqueued", async () => {
     const { queue } = setup();
     const first = await queue.enqueue(message, { idempotencyKey: "order-1" });
-    const again = await queue.enqueue({ ...message, subject: "changed" }, { idempotencyKey: "order-1" });
+    const again = await queue.enqueue(
+      { ...message, subject: "changed" },
+      { idempotencyKey: "order-1" },
+    );
     const other = await queue.enqueue(message, { idempotencyKey: "order-2" });
     expect(again.id).toBe(first.id);
     expect(other.id).not.toBe(first.id);
@@ -117,7 +128,9 @@ describe("createMailWorker", () => {
   it("sends each job once with its stored key and emits sent with the result", async () => {
     const { queue, provider, startWorker } = setup();
     const ids = await Promise.all(
-      [1, 2, 3].map((i) => queue.enqueue({ ...message, to: `r${i}@example.org` }, { idempotencyKey: `k-${i}` })),
+      [1, 2, 3].map((i) =>
+        queue.enqueue({ ...message, to: `r${i}@example.org` }, { idempotencyKey: `k-${i}` }),
+      ),
     );
     const { sent } = startWorker({ concurrency: 2 });
     await until("3 sent", () => sent.length === 3);
@@ -144,7 +157,11 @@ describe("createMailWorker", () => {
     const retrying: string[] = [];
     worker.on("retrying", (jobId) => retrying.push(jobId));
     await until("sent", () => sent.length === 1);
-    expect(provider.calls.map((c) => c.idempotencyKey)).toEqual(["retry-me", "retry-me", "retry-me"]);
+    expect(provider.calls.map((c) => c.idempotencyKey)).toEqual([
+      "retry-me",
+      "retry-me",
+      "retry-me",
+    ]);
     expect(retrying).toEqual([id, id]);
     expect((await queue.job(id))?.attemptsMade).toBe(3);
   });
@@ -280,9 +297,12 @@ describe("createMailWorker", () => {
       createMailWorker({ connection: redis.connection, name, mailer, concurrency: 0 }),
     ).toThrowError(/concurrency/);
     expect(() =>
-      createMailWorker({ connection: redis.connection, name, mailer, rateLimit: { max: 0, durationMs: 1 } }),
+      createMailWorker({
+        connection: redis.connection,
+        name,
+        mailer,
+        rateLimit: { max: 0, durationMs: 1 },
+      }),
     ).toThrowError(/rateLimit/);
   });
 });
-
-export type { MailQueue, MailWorker };

@@ -59,7 +59,7 @@ async function startWebhookProcess(label: string, extra: Record<string, string> 
 }
 
 describe("createRedisReplayStore across processes", () => {
-  let processes: ChildProcess[] = [];
+  const processes: ChildProcess[] = [];
   afterAll(async () => {
     await Promise.all(processes.map((p) => stopHelper(p)));
   });

@@ -15,28 +15,24 @@ afterAll(async () => {
 });
 
 describe("worker processes against the emulator", () => {
-  it(
-    `3 workers, ${MESSAGES} messages at 20 req/s with faults, one SIGKILLed: each email exactly once`,
-    async () => {
-      const report = await runQueueSoak({
-        redis,
-        messages: MESSAGES,
-        workers: 3,
-        requestsPerSecond: 20,
-        rateLimit: { max: 20, durationMs: 1_000 },
-        killAfter: Math.floor(MESSAGES / 4),
-      });
-      console.log(formatReport("queue soak", report));
-      expect(report.killed).toBe(true);
-      expect(report.completed).toBe(MESSAGES);
-      expect(report.failed).toBe(0);
-      expect(report.lost).toBe(0);
-      expect(report.duplicated).toBe(0);
-      expect(report.stored).toBe(MESSAGES);
-      // The faults really happened, or this proves nothing.
-      expect(report.calls["500"] ?? 0).toBeGreaterThan(0);
-      expect(report.calls.network ?? 0).toBeGreaterThan(0);
-    },
-    300_000,
-  );
+  it(`3 workers, ${MESSAGES} messages at 20 req/s with faults, one SIGKILLed: each email exactly once`, async () => {
+    const report = await runQueueSoak({
+      redis,
+      messages: MESSAGES,
+      workers: 3,
+      requestsPerSecond: 20,
+      rateLimit: { max: 20, durationMs: 1_000 },
+      killAfter: Math.floor(MESSAGES / 4),
+    });
+    console.log(formatReport("queue soak", report));
+    expect(report.killed).toBe(true);
+    expect(report.completed).toBe(MESSAGES);
+    expect(report.failed).toBe(0);
+    expect(report.lost).toBe(0);
+    expect(report.duplicated).toBe(0);
+    expect(report.stored).toBe(MESSAGES);
+    // The faults really happened, or this proves nothing.
+    expect(report.calls["500"] ?? 0).toBeGreaterThan(0);
+    expect(report.calls.network ?? 0).toBeGreaterThan(0);
+  }, 300_000);
 });

@@ -17,11 +17,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import {
-  AnymailConfigurationError,
-  AnymailError,
-  AnymailImproperlyInstalled,
-} from "@anymail/core";
+import { AnymailConfigurationError, AnymailError, AnymailImproperlyInstalled } from "@anymail/core";
 import type { ReplayStore } from "./replay-store.js";
 
 /**
@@ -34,6 +30,14 @@ import type { ReplayStore } from "./replay-store.js";
  * ```
  */
 export interface RedisReplayClient {
+  set(...args: never[]): Promise<unknown>;
+  get(...args: never[]): Promise<string | null>;
+  eval(...args: never[]): Promise<unknown>;
+  quit(): Promise<unknown>;
+}
+
+/** The calls as the store makes them. */
+interface Calls {
   set(key: string, value: string, ...args: (string | number)[]): Promise<unknown>;
   get(key: string): Promise<string | null>;
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
@@ -124,10 +128,10 @@ export function createRedisReplayStore(options: RedisReplayStoreOptions): RedisR
   }
   const shared = isClient(options.connection) ? options.connection : undefined;
   let owned: RedisReplayClient | undefined;
-  const client = (): RedisReplayClient => {
-    if (shared) return shared;
+  const client = (): Calls => {
+    if (shared) return shared as unknown as Calls;
     owned ??= openClient(options.connection as Record<string, unknown>);
-    return owned;
+    return owned as unknown as Calls;
   };
 
   return {
@@ -135,7 +139,13 @@ export function createRedisReplayStore(options: RedisReplayStoreOptions): RedisR
       const redisKey = prefix + key;
       const deadline = Date.now() + waitMs;
       for (;;) {
-        const claimed = await client().set(redisKey, `pending:${randomUUID()}`, "PX", claimMs, "NX");
+        const claimed = await client().set(
+          redisKey,
+          `pending:${randomUUID()}`,
+          "PX",
+          claimMs,
+          "NX",
+        );
         if (claimed === "OK") return false;
         const state = await client().get(redisKey);
         if (state === "done") return true;
@@ -175,5 +185,11 @@ function openClient(options: Record<string, unknown>): RedisReplayClient {
       install: "npm install ioredis@5",
     });
   }
-  return new Redis(options);
+  const client = new Redis(options) as RedisReplayClient & {
+    on?(event: "error", listener: (error: Error) => void): unknown;
+  };
+  // Commands reject while Redis is down (the webhook answers 500 and the ESP retries);
+  // without a listener ioredis would also print every reconnect failure.
+  client.on?.("error", () => {});
+  return client;
 }

@@ -57,7 +57,8 @@ export function serializeError(error: AnymailError): StoredError {
     "input",
     "packageName",
   ] as const) {
-    if (fields[key] !== undefined) (stored as unknown as Record<string, unknown>)[key] = fields[key];
+    if (fields[key] !== undefined)
+      (stored as unknown as Record<string, unknown>)[key] = fields[key];
   }
   if (fields.response !== undefined) stored.response = encode(fields.response);
   const result = fields.result as { status?: unknown } | undefined;

@@ -1,4 +1,9 @@
-import { type AnymailAPIError, type AnymailError, isAnymailError, type Provider } from "@anymail/core";
+import {
+  type AnymailAPIError,
+  type AnymailError,
+  isAnymailError,
+  type Provider,
+} from "@anymail/core";
 
 /** A 429 worth waiting for (not a quota 429, which providers mark non-retryable). */
 export function isRateLimited(error: AnymailError): boolean {
@@ -29,7 +34,9 @@ export function backoffDelay(
   const retryAfter = job?.data?.error?.retryAfterMs;
   if (typeof retryAfter === "number" && retryAfter >= 0) return Math.min(retryAfter, maxBackoffMs);
   const base =
-    typeof backoff === "object" && backoff !== null && typeof (backoff as { delay?: unknown }).delay === "number"
+    typeof backoff === "object" &&
+    backoff !== null &&
+    typeof (backoff as { delay?: unknown }).delay === "number"
       ? (backoff as { delay: number }).delay
       : 1_000;
   const ceiling = Math.min(maxBackoffMs, base * 2 ** Math.max(0, attemptsMade - 1));

@@ -7,10 +7,15 @@ export function forkHelper<Ready>(
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; ready: Ready }> {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const child = fork(path, [], { env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(path, [], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   return new Promise((resolve, reject) => {
     child.once("message", (ready) => resolve({ child, ready: ready as Ready }));
-    child.once("exit", (code, signal) => reject(new Error(`${script} exited early (${code ?? signal})`)));
+    child.once("exit", (code, signal) =>
+      reject(new Error(`${script} exited early (${code ?? signal})`)),
+    );
     child.once("error", reject);
   });
 }

@@ -65,7 +65,9 @@ export async function runQueueSoak(options: QueueSoakOptions): Promise<QueueSoak
   const client = new Redis(redis.connection);
   await client.flushall();
   const name = `soak${Date.now()}`;
-  const mailer = createMailer({ provider: resend({ apiKey: "re_queue_soak_key", apiUrl: emu.url }) });
+  const mailer = createMailer({
+    provider: resend({ apiKey: "re_queue_soak_key", apiUrl: emu.url }),
+  });
   const queue = createMailQueue({
     connection: redis.connection,
     name,

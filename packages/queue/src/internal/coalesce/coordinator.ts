@@ -10,12 +10,7 @@ import {
 import type { Job } from "bullmq";
 import { decodeMessage, decodeResult, type Encoded, encodeResult } from "../codec.js";
 import type { MailQueueConnection } from "../connection.js";
-import {
-  deserializeError,
-  type StoredError,
-  serializeError,
-  toAnymailError,
-} from "../errors.js";
+import { deserializeError, type StoredError, serializeError, toAnymailError } from "../errors.js";
 import { isMailJobData } from "../job-data.js";
 import { openRedis } from "../redis-client.js";
 import { isRateLimited, shouldRetry } from "../retry-policy.js";
@@ -99,7 +94,7 @@ export function createBatchCoordinator(options: BatchCoordinatorOptions) {
   async function send(job: Job, message: EmailMessage): Promise<SendResult> {
     const jobId = job.id!;
     const existing = await redis.get(memberPrefix + jobId);
-    if (existing) return replay(existing, jobId, message);
+    if (existing) return replay(existing, jobId);
     const prepared = mailer.prepare(message);
     if (max < 2 || !batchable(prepared)) {
       return limited(() => mailer.send(message, { retry: false }));
@@ -138,7 +133,11 @@ export function createBatchCoordinator(options: BatchCoordinatorOptions) {
         if (claimedSet.has(m.jobId)) continue;
         redis
           .get(memberPrefix + m.jobId)
-          .then((other) => (other ? replay(other, m.jobId, m.message) : limited(() => mailer.send(m.message, { retry: false }))))
+          .then((other) =>
+            other
+              ? replay(other, m.jobId)
+              : limited(() => mailer.send(m.message, { retry: false })),
+          )
           .then(m.resolve, m.reject);
       }
       if (inBatch.length === 0) return;
@@ -146,7 +145,7 @@ export function createBatchCoordinator(options: BatchCoordinatorOptions) {
         batchId,
         inBatch.map((m) => m.message),
       );
-      inBatch.forEach((m, i) => settle(m, outcomes[i]));
+      for (const [i, m] of inBatch.entries()) settle(m, outcomes[i]);
     } catch (error) {
       for (const m of members) m.reject(error);
     }
@@ -158,7 +157,8 @@ export function createBatchCoordinator(options: BatchCoordinatorOptions) {
     else member.reject(outcome.error);
   }
 
-  async function replay(batchId: string, jobId: string, message: EmailMessage): Promise<SendResult> {
+  /** Completes a job from its recorded batch, rebuilt from every member's job data. */
+  async function replay(batchId: string, jobId: string): Promise<SendResult> {
     const ids = await redis.lrange(batchKey(batchId), 0, -1);
     const index = ids.indexOf(jobId);
     if (index < 0) {
@@ -169,9 +169,9 @@ export function createBatchCoordinator(options: BatchCoordinatorOptions) {
       );
     }
     const outcomes = await runBatch(batchId, undefined, ids);
-    return new Promise<SendResult>((resolve, reject) => settle({ resolve, reject }, outcomes[index]));
-    // `message` is the job's own copy; the batch is rebuilt from every member's job data.
-    void message;
+    return new Promise<SendResult>((resolve, reject) => {
+      settle({ resolve, reject }, outcomes[index]);
+    });
   }
 
   async function loadMessages(ids: string[]): Promise<EmailMessage[]> {
@@ -205,11 +205,15 @@ export function createBatchCoordinator(options: BatchCoordinatorOptions) {
         await sleep(100);
         continue;
       }
-      const renew = setInterval(() => void redis.pexpire(lockKey, lockMs).catch(() => {}), lockMs / 3);
+      const renew = setInterval(
+        () => void redis.pexpire(lockKey, lockMs).catch(() => {}),
+        lockMs / 3,
+      );
       try {
         const again = await redis.get(resultKey);
         if (again) return (JSON.parse(again) as StoredOutcome[]).map(revive);
-        const list = messages ?? (await loadMessages(ids ?? (await redis.lrange(batchKey(batchId), 0, -1))));
+        const list =
+          messages ?? (await loadMessages(ids ?? (await redis.lrange(batchKey(batchId), 0, -1))));
         const outcomes = await sendBatchLimited(list, batchId);
         if (outcomes.every(isFinal)) {
           await redis.set(resultKey, JSON.stringify(outcomes.map(store)), "EX", ttlSeconds);
@@ -227,7 +231,9 @@ export function createBatchCoordinator(options: BatchCoordinatorOptions) {
     for (let round = 0; round < MAX_RATE_LIMITED; round++) {
       await limiter.take();
       const sent = await mailer.sendBatch(messages, { idempotencyKey: batchId, retry: false });
-      outcomes = sent.map((o): Outcome => (o.ok ? { ok: true, result: o.result } : { ok: false, error: o.error }));
+      outcomes = sent.map(
+        (o): Outcome => (o.ok ? { ok: true, result: o.result } : { ok: false, error: o.error }),
+      );
       const limitedBy = outcomes.find((o) => !o.ok && isRateLimited(o.error));
       if (!limitedBy || limitedBy.ok) return outcomes;
       await pauseFor(limitedBy.error);
