@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { InboundEvent, TrackingEvent } from "@anymail/core";
 import { resendWebhooks } from "@anymail/resend";
-import { type ResendEmulator, startResendEmulator } from "@anymail/resend-emulator";
+import { type ResendEmulator, startResendEmulator } from "@anymail/emulator";
 import express from "express";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
