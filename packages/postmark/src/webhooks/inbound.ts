@@ -1,8 +1,8 @@
 import {
-  type InboundAttachment,
-  type InboundEvent,
-  type InboundMessage,
   AnymailInvalidWebhookPayload,
+  createInboundMessage,
+  type InboundEvent,
+  type InboundMessageFields,
 } from "@anymail/core";
 import { fromBase64 } from "../internal/base64.js";
 import { isJsonObject, type JsonObject, optionalString } from "./payload.js";
@@ -42,28 +42,13 @@ function headerList(value: unknown): Header[] {
   return headers;
 }
 
-const has = (headers: Header[], name: string) =>
+const has = (headers: readonly Header[], name: string) =>
   headers.some((header) => header.name.toLowerCase() === name);
-const headerValue = (headers: Header[], name: string) =>
+const headerValue = (headers: readonly Header[], name: string) =>
   headers.find((header) => header.name.toLowerCase() === name)?.value;
 
-function parseDate(value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-function stripAngles(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const stripped = value.trim().replace(/^<(.*)>$/, "$1");
-  return stripped === "" ? undefined : stripped;
-}
-
-const mimeTypeOf = (contentType: string) =>
-  (contentType.split(";")[0] ?? "").trim().toLowerCase() || "application/octet-stream";
-
 /** The decoded attachments of the JSON form; Postmark's "Check" payloads use `Data` for `Content`. */
-function attachmentsFromFields(value: unknown): InboundAttachment[] {
+function attachmentsFromFields(value: unknown): NonNullable<InboundMessageFields["attachments"]> {
   if (!Array.isArray(value)) return [];
   return value.map((item, index) => {
     if (!isJsonObject(item)) {
@@ -83,33 +68,31 @@ function attachmentsFromFields(value: unknown): InboundAttachment[] {
       );
     }
     const filename = optionalString(item.Name);
-    const contentId = stripAngles(optionalString(item.ContentID));
+    const contentId = optionalString(item.ContentID);
     return {
       ...(filename ? { filename } : {}),
-      contentType: mimeTypeOf(optionalString(item.ContentType) ?? ""),
+      contentType: optionalString(item.ContentType) || "application/octet-stream",
       content,
-      ...(contentId === undefined ? {} : { contentId }),
-      inline: contentId !== undefined,
+      ...(contentId ? { contentId } : {}),
     };
   });
 }
 
-function messageFromFields(event: JsonObject, headers: Header[]): InboundMessage {
+/** What the JSON form says beyond its headers; Postmark lifts Date and Reply-To out of them. */
+function fieldsFromJson(event: JsonObject, headers: Header[]): InboundMessageFields {
   const all = [...headers];
-  // Postmark lifts these out of the headers into fields of their own.
   const date = optionalString(event.Date);
   if (date && !has(all, "date")) all.push({ name: "Date", value: date });
   const replyTo = optionalString(event.ReplyTo);
   if (replyTo && !has(all, "reply-to")) all.push({ name: "Reply-To", value: replyTo });
   const text = optionalString(event.TextBody);
   const html = optionalString(event.HtmlBody);
-  const parsedDate = parseDate(headerValue(all, "date"));
+  const from = fullAddress(event.FromFull) ?? optionalString(event.From);
   return {
-    from: fullAddress(event.FromFull) ?? optionalString(event.From) ?? "",
+    ...(from === undefined ? {} : { from }),
     to: fullAddresses(event.ToFull),
     cc: fullAddresses(event.CcFull),
     subject: optionalString(event.Subject) ?? "",
-    ...(parsedDate === undefined ? {} : { date: parsedDate }),
     ...(text ? { text } : {}),
     ...(html ? { html } : {}),
     headers: all,
@@ -117,27 +100,13 @@ function messageFromFields(event: JsonObject, headers: Header[]): InboundMessage
   };
 }
 
-async function messageFromMime(rawEmail: string): Promise<InboundMessage> {
+async function fieldsFromMime(rawEmail: string): Promise<InboundMessageFields> {
   // Loaded here, not at import: only inbound mail needs it.
   const { default: PostalMime } = await import("postal-mime");
   const raw = new TextEncoder().encode(rawEmail);
   const parsed = await PostalMime.parse(raw, { attachmentEncoding: "arraybuffer" });
-  const mailboxes = (list: typeof parsed.to) => {
-    const out: string[] = [];
-    for (const address of list ?? []) {
-      for (const member of address.group ?? [address]) {
-        if (member.address) out.push(formatMailbox(member.name, member.address));
-      }
-    }
-    return out;
-  };
-  const date = parseDate(parsed.date);
+  // Addresses, subject and date are read from the headers by createInboundMessage.
   return {
-    from: mailboxes(parsed.from ? [parsed.from] : undefined)[0] ?? "",
-    to: mailboxes(parsed.to),
-    cc: mailboxes(parsed.cc),
-    subject: parsed.subject ?? "",
-    ...(date === undefined ? {} : { date }),
     ...(parsed.text === undefined ? {} : { text: parsed.text.replace(/\r?\n$/, "") }),
     ...(parsed.html === undefined ? {} : { html: parsed.html.replace(/\r?\n$/, "") }),
     headers: parsed.headers.map((header) => ({
@@ -145,7 +114,6 @@ async function messageFromMime(rawEmail: string): Promise<InboundMessage> {
       value: header.value,
     })),
     attachments: parsed.attachments.map((part) => {
-      const contentId = stripAngles(part.contentId);
       const content = part.content;
       return {
         ...(part.filename ? { filename: part.filename } : {}),
@@ -154,8 +122,8 @@ async function messageFromMime(rawEmail: string): Promise<InboundMessage> {
           typeof content === "string"
             ? new TextEncoder().encode(content)
             : new Uint8Array(content as ArrayBuffer),
-        ...(contentId === undefined ? {} : { contentId }),
-        inline: part.disposition === "inline" || (contentId !== undefined && part.related === true),
+        ...(part.contentId ? { contentId: part.contentId } : {}),
+        inline: part.disposition === "inline" || (Boolean(part.contentId) && part.related === true),
       };
     }),
     raw,
@@ -182,28 +150,27 @@ export async function toInboundEvent(event: JsonObject, receivedAt: Date): Promi
   // Postmark puts the envelope's Return-Path first; one anywhere else is the sender's own.
   let envelopeSender: string | undefined;
   if (headers[0]?.name.toLowerCase() === "return-path") {
-    envelopeSender = stripAngles(headers[0].value);
+    envelopeSender = headers[0].value.trim().replace(/^<(.*)>$/, "$1") || undefined;
     headers = headers.slice(1);
   }
 
   const rawEmail = optionalString(event.RawEmail);
-  const message =
-    rawEmail === undefined ? messageFromFields(event, headers) : await messageFromMime(rawEmail);
+  const fields =
+    rawEmail === undefined ? fieldsFromJson(event, headers) : await fieldsFromMime(rawEmail);
   // Postmark names a Bcc recipient (the inbound address not in To) but never in the MIME.
   const bcc = fullAddresses(event.BccFull);
-  if (bcc.length > 0 && !has(message.headers, "bcc")) {
-    message.headers.push({ name: "Bcc", value: bcc.join(", ") });
-  }
-
-  if (envelopeSender !== undefined) message.envelopeSender = envelopeSender;
+  if (bcc.length > 0) fields.bcc = bcc;
+  if (envelopeSender !== undefined) fields.envelopeSender = envelopeSender;
   const envelopeRecipient = optionalString(event.OriginalRecipient);
-  if (envelopeRecipient) message.envelopeRecipient = envelopeRecipient;
-  message.spamDetected = (headerValue(message.headers, "x-spam-status") ?? "No")
+  if (envelopeRecipient) fields.envelopeRecipient = envelopeRecipient;
+  const lookup = fields.headers ?? [];
+  fields.spamDetected = (headerValue(lookup, "x-spam-status") ?? "No")
     .trim()
     .toLowerCase()
     .startsWith("yes");
-  const score = Number.parseFloat(headerValue(message.headers, "x-spam-score") ?? "");
-  if (Number.isFinite(score)) message.spamScore = score;
+  const score = Number.parseFloat(headerValue(lookup, "x-spam-score") ?? "");
+  if (Number.isFinite(score)) fields.spamScore = score;
+  const message = createInboundMessage(fields);
 
   const messageId = optionalString(event.MessageID);
   return {

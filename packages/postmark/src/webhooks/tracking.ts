@@ -39,8 +39,7 @@ const BOUNCE_TYPES: Readonly<Record<string, readonly [TrackingType, RejectReason
   Unconfirmed: ["rejected"],
   Blocked: ["rejected", "blocked"],
   SMTPApiError: ["failed"],
-  // anymail's "inbound_failed" has no counterpart in our event types.
-  InboundError: ["failed"],
+  InboundError: ["inbound_failed"],
   DMARCPolicy: ["rejected", "blocked"],
   TemplateRenderingFailed: ["failed"],
   ManualSuppression: ["unsubscribed", "unsubscribed"],

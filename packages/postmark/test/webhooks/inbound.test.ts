@@ -65,9 +65,11 @@ describe("Postmark inbound (PostmarkInboundTestCase)", () => {
 
     const message = event.message;
     expect(message.from).toBe("Displayed From <from+test@example.org>");
+    expect(message.fromAddress?.addrSpec).toBe("from+test@example.org");
+    expect(message.fromAddress?.displayName).toBe("Displayed From");
     expect(message.to).toEqual(["Test Inbound <test@inbound.example.com>", "other@example.com"]);
     expect(message.cc).toEqual(["cc@example.com"]);
-    expect(header(message.headers, "Bcc")).toEqual(["test@inbound.example.com"]);
+    expect(message.bcc).toEqual(["test@inbound.example.com"]);
     expect(message.subject).toBe("Test subject");
     expect(message.date?.toISOString()).toBe("2017-10-12T01:31:04.000Z");
     expect(message.text).toBe("Test body plain");
@@ -77,8 +79,9 @@ describe("Postmark inbound (PostmarkInboundTestCase)", () => {
     expect(message.spamDetected).toBe(false);
     expect(message.spamScore).toBe(1.7);
     expect(header(message.headers, "Message-ID")).toEqual(["<CAEPk3R+4Zr@mail.example.org>"]);
-    expect(header(message.headers, "Reply-To")).toEqual(["from+test@milter.example.org"]);
-    expect(header(message.headers, "Received")).toEqual(RECEIVED);
+    expect(message.getHeader("Reply-To")).toBe("from+test@milter.example.org");
+    expect(message.replyTo).toEqual(["from+test@milter.example.org"]);
+    expect(message.getAll("Received")).toEqual(RECEIVED);
     // Only Postmark's own (first) Return-Path is the envelope sender; it isn't a header.
     expect(header(message.headers, "Return-Path")).toEqual([
       "<fake-return-path@postmark-should-have-removed>",
@@ -119,11 +122,12 @@ describe("Postmark inbound (PostmarkInboundTestCase)", () => {
     expect(regular).toHaveLength(2);
     expect(regular[0]).toMatchObject({ filename: "test.txt", contentType: "text/plain" });
     expect(text(regular[0]!.content)).toBe("test attachment");
-    expect(regular[1]!.contentType).toBe("message/rfc822");
+    expect(regular[1]!.contentType).toBe('message/rfc822; charset="us-ascii"');
     expect(text(regular[1]!.content)).toBe(email);
 
-    const inline = attachments.filter((a) => a.inline);
+    const inline = inbound[0]!.message.inlines;
     expect(inline).toHaveLength(1);
+    expect(inbound[0]!.message.contentIdMap.abc123?.filename).toBe("image.png");
     expect(inline[0]).toMatchObject({
       contentId: "abc123",
       filename: "image.png",
@@ -202,10 +206,13 @@ describe("Postmark inbound (PostmarkInboundTestCase)", () => {
     const event = inbound[0]!;
     expect(event.eventId).toBe("22c74902-a0c1-4511-804f2-341342852c90");
     const message = event.message;
-    expect(message.from).toBe("Displayed From <from+test@example.org>");
+    // The From header as sent; fromAddress parses it.
+    expect(message.from).toBe('"Displayed From" <from+test@example.org>');
+    expect(message.fromAddress?.addrSpec).toBe("from+test@example.org");
+    expect(message.fromAddress?.displayName).toBe("Displayed From");
     expect(message.to).toEqual(["Test Inbound <test@inbound.example.com>", "other@example.com"]);
     expect(message.cc).toEqual(["cc@example.com"]);
-    expect(header(message.headers, "Bcc")).toEqual(["test@inbound.example.com"]);
+    expect(message.bcc).toEqual(["test@inbound.example.com"]);
     expect(message.subject).toBe("Test subject");
     expect(message.date?.toISOString()).toBe("2017-10-12T01:31:04.000Z");
     expect(message.text).toBe("Test body plain");
@@ -215,8 +222,9 @@ describe("Postmark inbound (PostmarkInboundTestCase)", () => {
     expect(message.spamDetected).toBe(false);
     expect(message.spamScore).toBe(1.7);
     expect(header(message.headers, "Message-ID")).toEqual(["<CAEPk3R+4Zr@mail.example.org>"]);
-    expect(header(message.headers, "Reply-To")).toEqual(["from+test@milter.example.org"]);
-    expect(header(message.headers, "Received")).toEqual(RECEIVED);
+    expect(message.getHeader("Reply-To")).toBe("from+test@milter.example.org");
+    expect(message.replyTo).toEqual(["from+test@milter.example.org"]);
+    expect(message.getAll("Received")).toEqual(RECEIVED);
     // Attachments and headers come from RawEmail only, not also from the JSON fields.
     expect(message.attachments).toHaveLength(1);
     expect(message.attachments[0]).toMatchObject({

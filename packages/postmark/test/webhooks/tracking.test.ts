@@ -299,6 +299,7 @@ describe("Postmark tracking events (PostmarkDeliveryTestCase)", () => {
       ["AutoResponder", "autoresponded", undefined],
       ["SMTPApiError", "failed", undefined],
       ["TemplateRenderingFailed", "failed", undefined],
+      ["InboundError", "inbound_failed", undefined],
       ["Unknown", "unknown", undefined],
       ["SomethingNew", "bounced", undefined],
     ];
