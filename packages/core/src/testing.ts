@@ -24,3 +24,16 @@ export type {
   ConformanceErrorCase,
   ConformanceOptions,
 } from "./internal/testing/conformance.js";
+export { createTestWebhookProvider } from "./internal/testing/test-webhook-provider.js";
+export type {
+  TestSignOptions,
+  TestWebhookProvider,
+  TestWebhookProviderOptions,
+} from "./internal/testing/test-webhook-provider.js";
+export { describeWebhookConformance } from "./internal/testing/webhook-conformance.js";
+export type {
+  ConformanceHandlerFactory,
+  WebhookConformanceOptions,
+  WebhookFixture,
+  WebhookRequestCase,
+} from "./internal/testing/webhook-conformance.js";
