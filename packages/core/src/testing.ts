@@ -30,10 +30,3 @@ export type {
   TestWebhookProvider,
   TestWebhookProviderOptions,
 } from "./internal/testing/test-webhook-provider.js";
-export { describeWebhookConformance } from "./internal/testing/webhook-conformance.js";
-export type {
-  ConformanceHandlerFactory,
-  WebhookConformanceOptions,
-  WebhookFixture,
-  WebhookRequestCase,
-} from "./internal/testing/webhook-conformance.js";

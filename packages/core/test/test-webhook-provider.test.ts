@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AnymailAPIError, type RawWebhookRequest } from "../src/index.js";
-import { createTestWebhookProvider, describeWebhookConformance } from "../src/testing.js";
+import { describeWebhookConformance } from "../src/conformance.js";
+import { createTestWebhookProvider } from "../src/testing.js";
 
 const SECRET = "conformance-signing-key";
 const now = () => new Date().toISOString();
