@@ -242,7 +242,7 @@ export function describeWebhookConformance(options: WebhookConformanceOptions): 
   describe(`${options.name}: webhook provider conformance`, () => {
     it("declares a lower-case URL name and the kinds it serves", async () => {
       const provider = await options.createProvider();
-      expect(provider.name).toMatch(/^[a-z0-9][a-z0-9-]*$/);
+      expect(provider.name).toMatch(/^[a-z0-9_][a-z0-9_-]*$/);
       expect(provider.kinds.length).toBeGreaterThan(0);
       for (const kind of provider.kinds) expect(["tracking", "inbound"]).toContain(kind);
       for (const kind of provider.kinds) expect(typeof provider.isSigned(kind)).toBe("boolean");
