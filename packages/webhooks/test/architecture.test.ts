@@ -40,7 +40,7 @@ function graph(): Map<string, string[]> {
 }
 
 /** The cycles found by a depth-first search, each as the path that closes it. */
-export function findCycles(edges: Map<string, string[]>): string[][] {
+function findCycles(edges: Map<string, string[]>): string[][] {
   const cycles: string[][] = [];
   const state = new Map<string, "open" | "done">();
   const stack: string[] = [];

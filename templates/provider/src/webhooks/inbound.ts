@@ -1,8 +1,9 @@
 import {
   AnymailInvalidWebhookPayload,
+  createInboundMessage,
   type InboundAttachment,
   type InboundEvent,
-  type InboundMessage,
+  type InboundMessageFields,
 } from "@anymail/core";
 import { isObject, requiredDate, text, textList } from "./payload.js";
 
@@ -39,7 +40,7 @@ export function inboundEvent(
   if (from === undefined)
     throw new AnymailInvalidWebhookPayload("__Name__ inbound message has no from");
   const headers = Array.isArray(mail.headers) ? mail.headers : [];
-  const message: InboundMessage = {
+  const fields: InboundMessageFields = {
     from,
     to: textList(mail.to),
     cc: textList(mail.cc),
@@ -52,8 +53,10 @@ export function inboundEvent(
     attachments: (Array.isArray(mail.attachments) ? mail.attachments : []).map(attachment),
   };
   const body = { text: text(mail.text), html: text(mail.html) };
-  if (body.text !== undefined) message.text = body.text;
-  if (body.html !== undefined) message.html = body.html;
+  if (body.text !== undefined) fields.text = body.text;
+  if (body.html !== undefined) fields.html = body.html;
+  // The shared builder: parsed addresses, header lookup and inline parts as for every ESP.
+  const message = createInboundMessage(fields);
   const event: InboundEvent = {
     eventType: "inbound",
     timestamp: requiredDate(payload.created_at, "created_at"),

@@ -1,12 +1,10 @@
 import { AnymailInvalidWebhookPayload, AnymailWebhookValidationFailure } from "../../errors.js";
-import type {
-  EventType,
-  InboundAttachment,
-  InboundEvent,
-  InboundMessage,
-  RejectReason,
-  TrackingEvent,
-} from "../../events.js";
+import type { EventType, InboundEvent, RejectReason, TrackingEvent } from "../../events.js";
+import {
+  createInboundMessage,
+  type InboundAttachment,
+  type InboundMessageFields,
+} from "../../inbound.js";
 import type {
   ParsedWebhook,
   RawWebhookRequest,
@@ -259,19 +257,22 @@ function inboundEvent(item: unknown, timestamp: Date, eventId: string | undefine
   }
   const attachments = item.attachments ?? [];
   if (!Array.isArray(attachments)) invalid("attachments must be a list");
-  const message: InboundMessage = {
+  const fields: InboundMessageFields = {
     from,
     to: stringList(item, "to"),
     cc: stringList(item, "cc"),
+    bcc: stringList(item, "bcc"),
+    replyTo: stringList(item, "replyTo"),
     subject: optionalString(item, "subject") ?? "",
     headers: headers.map((header) => ({ name: header.name, value: header.value })),
     attachments: attachments.map(attachment),
   };
   for (const key of ["text", "html", "envelopeSender", "envelopeRecipient"] as const) {
     const value = optionalString(item, key);
-    if (value !== undefined) message[key] = value;
+    if (value !== undefined) fields[key] = value;
   }
-  if (item.date !== undefined) message.date = dateOf(item.date, "date");
+  if (item.date !== undefined) fields.date = dateOf(item.date, "date");
+  const message = createInboundMessage(fields);
   const event: InboundEvent = { eventType: "inbound", timestamp, message, espEvent: item };
   if (eventId !== undefined) event.eventId = eventId;
   return event;
