@@ -14,7 +14,7 @@ import { createBasicAuthCheck } from "./basic-auth.js";
 import { createDeduplicator } from "./dedupe.js";
 import type { WebhookInput } from "./input.js";
 import { consoleLogger, errorSummary } from "./log.js";
-import { servedRoutes, warnIfInsecure } from "./providers.js";
+import { requireBasicAuthWhereNeeded, servedRoutes, warnIfInsecure } from "./providers.js";
 import { HANDLED, HEAD_OK, textReply as text, type WebhookReply } from "./reply.js";
 import { routeOf, type WebhookRoute } from "./route.js";
 
@@ -68,7 +68,10 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
   const replayStore =
     options.replayStore === false ? undefined : (options.replayStore ?? createMemoryReplayStore());
   const dedupe = createDeduplicator(replayStore, log);
-  if (!basicAuth.configured) warnIfInsecure(routes.unsigned(), log);
+  if (!basicAuth.configured) {
+    requireBasicAuthWhereNeeded(options.providers);
+    warnIfInsecure(routes.unsigned(), log);
+  }
 
   async function dispatch(
     provider: WebhookProvider,

@@ -47,6 +47,19 @@ export function servedRoutes(options: WebhookHandlerOptions): ServedRoutes {
   };
 }
 
+/**
+ * Refuses a handler without basic auth when a provider's ESP signs nothing and it was not
+ * told to accept unauthenticated posts: a warning would be too easy to miss there.
+ */
+export function requireBasicAuthWhereNeeded(providers: readonly WebhookProvider[]): void {
+  const strict = providers.filter((provider) => provider.requiresBasicAuth === true);
+  if (strict.length === 0) return;
+  const names = strict.map((provider) => provider.name).join(", ");
+  throw new AnymailConfigurationError(
+    `createWebhookHandler: ${names} webhooks carry no signature, so basicAuth (or ANYMAIL_WEBHOOK_SECRET) is required. Put the same "user:password" in the webhook URL you give the ESP (https://user:password@example.com/anymail/...), or pass allowUnauthenticated: true to the provider to accept unauthenticated posts.`,
+  );
+}
+
 /** Warns once, at setup, about routes that anyone on the web could post to. */
 export function warnIfInsecure(routes: readonly string[], log: Logger): void {
   if (routes.length === 0) return;
