@@ -8,6 +8,9 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const RAW = "raw undici (floor)";
 const OURS = "anymail (createMailer + resend)";
 const SDK = "resend SDK 6.x";
+// Mailgun rows compare with the multipart floor, not with Resend's JSON one.
+const MAILGUN_RAW = "raw undici multipart (Mailgun floor)";
+const isMailgun = (client) => /mailgun/i.test(client);
 
 const DIAGNOSTIC = "diagnostic: resend().send() alone, message prepared once";
 const sinks = [
@@ -144,8 +147,8 @@ export function renderSend({ total, rounds, rows, heap }) {
         "",
         `error: ${row.error}`,
       ];
-    const raw = find(row.sink, RAW, row.concurrency);
-    const sdk = find(row.sink, SDK, row.concurrency);
+    const raw = find(row.sink, isMailgun(row.client) ? MAILGUN_RAW : RAW, row.concurrency);
+    const sdk = isMailgun(row.client) ? undefined : find(row.sink, SDK, row.concurrency);
     return [
       row.sink,
       row.client,
@@ -164,7 +167,7 @@ export function renderSend({ total, rounds, rows, heap }) {
     ];
   });
   const sections = [
-    `${fmt.int(total)} single sends per run; ${rounds} interleaved round(s) per row, the row shows the round with the median throughput (its p50/p99) and the range over all rounds; ratios against the same sink and concurrency. "client CPU/send" = the client process's CPU time (user+system) divided by the sends: it barely moves with outside load, so it is the steadier comparison; "sink CPU" = the sink process's CPU time over the run (100% = one core, i.e. the sink would be the bottleneck).`,
+    `${fmt.int(total)} single sends per run; ${rounds} interleaved round(s) per row, the row shows the round with the median throughput (its p50/p99) and the range over all rounds; ratios against the same sink and concurrency (Mailgun rows against the multipart floor "${MAILGUN_RAW}", since they post multipart/form-data, not JSON). "client CPU/send" = the client process's CPU time (user+system) divided by the sends: it barely moves with outside load, so it is the steadier comparison; "sink CPU" = the sink process's CPU time over the run (100% = one core, i.e. the sink would be the bottleneck).`,
     "",
     markdownTable(
       [
