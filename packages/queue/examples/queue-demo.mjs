@@ -36,7 +36,7 @@ if (process.argv[2] === "worker") {
   await worker.waitUntilReady();
   process.send?.({ ready: true });
 } else {
-  const { startResendEmulator } = await import("@anymail/resend-emulator");
+  const { startResendEmulator } = await import("@anymail/emulator");
   const emu = await startResendEmulator({ port: 0, rateLimit: { requestsPerSecond: 2 } });
   const mailer = makeMailer(emu.url);
   const queue = createMailQueue({ connection, name, mailer });

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { createMailer } from "@anymail/core";
 import { resend } from "@anymail/resend";
-import { startResendEmulator } from "@anymail/resend-emulator";
+import { startResendEmulator } from "@anymail/emulator";
 import { Redis } from "ioredis";
 import { createMailQueue } from "../../src/index.js";
 import { forkHelper, stopHelper } from "./fork.js";
