@@ -1,6 +1,8 @@
 import {
   type AnymailError,
   isAnymailError,
+  redactSecrets,
+  type SecretRedaction,
   type Logger,
   type ParsedWebhook,
   type RawWebhookRequest,
@@ -102,7 +104,14 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
   const basicAuth = createBasicAuthCheck(options.basicAuth);
   const replayStore =
     options.replayStore === false ? undefined : (options.replayStore ?? createMemoryReplayStore());
-  const log = options.logger ?? consoleLogger;
+  // Every record goes through the providers' redaction (an API error may echo a key).
+  const redaction: SecretRedaction = {
+    keys: options.providers.flatMap((p) => p.redaction?.keys ?? []),
+    patterns: options.providers.flatMap((p) => p.redaction?.patterns ?? []),
+    values: options.providers.flatMap((p) => p.redaction?.values ?? []),
+  };
+  const sink = options.logger ?? consoleLogger;
+  const log: Logger = (record) => sink(redactSecrets(record, redaction));
   const inFlight = new Map<string, Promise<boolean>>();
 
   const handles = (kind: WebhookKind) =>
