@@ -1,7 +1,8 @@
 import type mimeTypes from "mime-types";
 import { AnymailSerializationError } from "./errors.js";
 import { lazyRequire } from "./internal/lazy-require.js";
-import { CR_OR_LF, isWellFormedText } from "./internal/text.js";
+import { assertHeaderSafe } from "./internal/header-policy.js";
+import { BIDI_CONTROL, describeCharacter, isWellFormedText } from "./internal/text.js";
 import type { Attachment } from "./message.js";
 import type { NormalizedAttachment } from "./prepared.js";
 
@@ -13,8 +14,9 @@ const utf8 = new TextEncoder();
  * and `inline` implied by a `contentId`.
  *
  * @param field - where the attachment sits, for errors, e.g. `attachments[2]`
- * @throws AnymailSerializationError for content that is neither bytes nor text, or CR/LF
- *   in the filename, content type or content id
+ * @throws AnymailSerializationError for content that is neither bytes nor text, a control
+ *   character (CR/LF, NUL, ...) in the filename, content type or content id, or a bidi
+ *   control (U+202A–U+202E, U+2066–U+2069) in the filename
  * @example
  * ```ts
  * normalizeAttachment({ filename: "report.csv", content: "a,b\n1,2" }).contentType;
@@ -32,6 +34,13 @@ export function normalizeAttachment(
   }
   const { filename, contentType: givenType, inline } = attachment;
   checkText(filename, `${field}.filename`);
+  if (filename !== undefined && BIDI_CONTROL.test(filename)) {
+    // `invoice\u202Efdp.exe` displays as `invoiceexe.pdf`: refuse rather than mislead.
+    throw new AnymailSerializationError(
+      `\`${field}.filename\` must not contain the bidi control ${describeCharacter(filename, BIDI_CONTROL)}, which makes a name read differently from what it is`,
+      { field: "attachments" },
+    );
+  }
   checkText(givenType, `${field}.contentType`);
   checkText(attachment.contentId, `${field}.contentId`);
   if (inline !== undefined && typeof inline !== "boolean") {
@@ -98,11 +107,7 @@ function checkText(value: unknown, path: string): void {
   if (typeof value !== "string") {
     throw new AnymailSerializationError(`\`${path}\` must be a string`, { field: "attachments" });
   }
-  if (CR_OR_LF.test(value)) {
-    throw new AnymailSerializationError(`\`${path}\` must not contain CR or LF`, {
-      field: "attachments",
-    });
-  }
+  assertHeaderSafe(value, path, "attachments");
 }
 
 /**

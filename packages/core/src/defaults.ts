@@ -1,5 +1,5 @@
 import { AnymailSerializationError } from "./errors.js";
-import { safeEntries } from "./internal/objects.js";
+import { JSON_DEPTH_LIMIT, safeEntries, tooDeep } from "./internal/objects.js";
 import type { AddressList, EmailMessage } from "./message.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -15,10 +15,12 @@ const PER_RECIPIENT_FIELDS = ["mergeData", "mergeMetadata"] as const;
  * tags and attachments concatenate (defaults first); headers, metadata and
  * mergeGlobalData merge shallowly (the message wins); mergeData and mergeMetadata merge
  * per recipient; espExtra merges deeply; every other field is the message's when it is
- * not `undefined`. `mergeHeaders` is never combined (the message's only). Returns a new
- * object; neither input is changed.
+ * not `undefined`. `mergeHeaders` is never combined (the message's only). A message field
+ * set to `null` removes that field's default (anymail's `None`): the result has neither.
+ * Returns a new object without `null` fields; neither input is changed.
  *
- * @throws AnymailSerializationError for a `__proto__`/`constructor`/`prototype` key
+ * @throws AnymailSerializationError for a `__proto__`/`constructor`/`prototype` key, or
+ *   espExtra nested deeper than {@link JSON_DEPTH_LIMIT}
  * @example
  * ```ts
  * combineDefaults({ from: "shop@example.com", tags: ["shop"] }, { to: "a@example.org", tags: ["order"] });
@@ -34,7 +36,7 @@ export function combineDefaults(
     // Nothing to combine: the same shallow copy as below, without collecting keys.
     for (const key of Object.keys(message) as Field[]) {
       const value = key === "mergeHeaders" ? message.mergeHeaders : copyShallow(message[key]);
-      if (value !== undefined) (combined as Record<string, unknown>)[key] = value;
+      if (value !== undefined && value !== null) (combined as Record<string, unknown>)[key] = value;
     }
     return combined;
   }
@@ -46,13 +48,16 @@ export function combineDefaults(
   for (const key of keys) {
     const value = combineField(key, base[key], key === "mergeHeaders" ? undefined : message[key]);
     const chosen = key === "mergeHeaders" ? message.mergeHeaders : value;
-    if (chosen !== undefined) (combined as Record<string, unknown>)[key] = chosen;
+    if (chosen !== undefined && chosen !== null)
+      (combined as Record<string, unknown>)[key] = chosen;
   }
   return combined;
 }
 
 function combineField(key: Field, fallback: unknown, own: unknown): unknown {
-  if (fallback === undefined) return copyShallow(own);
+  // null opts out of the default (anymail's None); a null default is no default.
+  if (own === null) return undefined;
+  if (fallback === undefined || fallback === null) return copyShallow(own);
   if (own === undefined) return copyShallow(fallback);
   if ((LIST_FIELDS as readonly Field[]).includes(key)) {
     return [...asList(fallback as AddressList), ...asList(own as AddressList)];
@@ -107,15 +112,24 @@ function mergePerRecipient(
   return merged;
 }
 
-/** Recursive merge over own keys only: plain objects merge, anything else replaces. */
-export function deepMerge(fallback: unknown, own: unknown, field: string): Record<string, unknown> {
+/**
+ * Recursive merge over own keys only: plain objects merge, anything else replaces. The
+ * recursion stops at {@link JSON_DEPTH_LIMIT} with a typed error, never a stack overflow.
+ */
+export function deepMerge(
+  fallback: unknown,
+  own: unknown,
+  field: string,
+  depth = 1,
+): Record<string, unknown> {
+  if (depth > JSON_DEPTH_LIMIT) throw tooDeep(field.split(".", 1)[0] ?? field);
   const merged: Record<string, unknown> = {};
   for (const [key, value] of safeEntries(fallback, field)) merged[key] = value;
   for (const [key, value] of safeEntries(own, field)) {
     const previous = Object.hasOwn(merged, key) ? merged[key] : undefined;
     merged[key] =
       isMergeable(previous) && isMergeable(value)
-        ? deepMerge(previous, value, `${field}.${key}`)
+        ? deepMerge(previous, value, `${field}.${key}`, depth + 1)
         : value;
   }
   return merged;

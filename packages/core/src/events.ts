@@ -1,5 +1,6 @@
 /**
- * Normalized event types, as in anymail.
+ * Normalized event types, as in anymail. `inbound_failed` is a tracking event for an
+ * inbound message the ESP received but could not hand over (where the ESP reports one).
  *
  * @example
  * ```ts
@@ -22,6 +23,7 @@ export type EventType =
   | "unsubscribed"
   | "subscribed"
   | "inbound"
+  | "inbound_failed"
   | "unknown";
 
 /**
@@ -71,50 +73,8 @@ export interface TrackingEvent {
   espEvent: unknown;
 }
 
-/**
- * A file in an inbound message; inline parts included.
- *
- * @example
- * ```ts
- * for (const file of event.message.attachments) {
- *   if (!file.inline) await storage.put(file.filename ?? "attachment", file.content, file.contentType);
- * }
- * ```
- */
-export interface InboundAttachment {
-  filename?: string;
-  contentType: string;
-  content: Uint8Array;
-  contentId?: string;
-  inline: boolean;
-}
-
-/**
- * A received email, parsed.
- *
- * @example
- * ```ts
- * const replyText = event.message.text ?? "";
- * ```
- */
-export interface InboundMessage {
-  from: string;
-  to: string[];
-  cc: string[];
-  subject: string;
-  date?: Date;
-  text?: string;
-  html?: string;
-  /** In message order, repeats kept. */
-  headers: { name: string; value: string }[];
-  attachments: InboundAttachment[];
-  envelopeSender?: string;
-  envelopeRecipient?: string;
-  spamDetected?: boolean;
-  spamScore?: number;
-  /** The original RFC 822 bytes when the provider offered them. */
-  raw?: Uint8Array;
-}
+export type { InboundAttachment, InboundHeader, InboundMessage } from "./inbound.js";
+import type { InboundMessage } from "./inbound.js";
 
 /**
  * A normalized inbound-email event.

@@ -1,4 +1,5 @@
 import { AnymailUnsupportedFeature } from "./errors.js";
+import { espExtraHeaders } from "./internal/header-policy.js";
 import { isBatchMessage } from "./prepare.js";
 import type { PreparedMessage } from "./prepared.js";
 import type { Provider, StandardFeature } from "./provider.js";
@@ -43,7 +44,8 @@ export interface CheckFeaturesOptions {
 /**
  * Compares a prepared message with a provider's feature table before any HTTP call.
  * Unsupported standard fields that are set throw first (in anymail's order), then quirks
- * (in declared order). With `ignoreUnsupportedFeatures`, unsupported fields are removed
+ * (in declared order). Quirks see the headers of every recipient's email: `headers`, each
+ * `mergeHeaders` entry and the header-like keys of `espExtra` (`headers`, `h:Name`). With `ignoreUnsupportedFeatures`, unsupported fields are removed
  * and quirks are left for the provider's best effort.
  *
  * @throws AnymailUnsupportedFeature `"<Provider> does not support <feature>"`
@@ -68,12 +70,40 @@ export function checkFeatures(
     result = withoutFeature(result, feature);
   }
   if (ignore) return result;
+  const view = withEveryHeader(result);
   for (const quirk of provider.features.quirks) {
-    if (quirk.when(result)) {
-      throw new AnymailUnsupportedFeature(provider.name, quirk.describe?.(result) ?? quirk.feature);
+    if (quirk.when(view)) {
+      throw new AnymailUnsupportedFeature(provider.name, quirk.describe?.(view) ?? quirk.feature);
     }
   }
   return result;
+}
+
+/**
+ * The message as quirks judge it: `headers` holding every header any recipient's email
+ * will carry (its `mergeHeaders` entry, the header-like keys of `espExtra`), so one header
+ * rule (a spoofed `To`, say) covers all three places. The message sent is unchanged.
+ */
+function withEveryHeader(message: PreparedMessage): PreparedMessage {
+  const fromExtra = message.espExtra === undefined ? undefined : espExtraHeaders(message.espExtra);
+  const hasExtra = fromExtra !== undefined && Object.keys(fromExtra).length > 0;
+  if (message.mergeHeaders === undefined && !hasExtra) return message;
+  const headers: Record<string, string> = {};
+  const seen = new Set<string>();
+  const add = (source: Readonly<Record<string, string>> | undefined) => {
+    if (source === undefined) return;
+    for (const [name, value] of Object.entries(source)) {
+      const lower = name.toLowerCase();
+      if (seen.has(lower)) continue;
+      seen.add(lower);
+      headers[name] = value;
+    }
+  };
+  add(message.headers);
+  for (const recipientHeaders of Object.values(message.mergeHeaders ?? {})) add(recipientHeaders);
+  add(fromExtra);
+  if (seen.size === 0) return message;
+  return { ...message, headers };
 }
 
 /** Whether a standard field is set; empty lists of recipients/attachments count as unset. */

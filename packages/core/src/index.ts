@@ -48,9 +48,7 @@ export type {
 export type {
   AnymailEvent,
   EventType,
-  InboundAttachment,
   InboundEvent,
-  InboundMessage,
   RejectReason,
   TrackingEvent,
 } from "./events.js";
@@ -62,10 +60,17 @@ export type {
   WebhookProvider,
 } from "./webhook-provider.js";
 
-export { formatAddress, parseAddress, parseAddressList } from "./address.js";
+export { ADDRESS_LIMITS, formatAddress, parseAddress, parseAddressList } from "./address.js";
 export { inlineImage, normalizeAttachment } from "./attachments.js";
 export type { InlineImageOptions } from "./attachments.js";
 export { combineDefaults } from "./defaults.js";
+export { createInboundMessage, decodeInboundText } from "./inbound.js";
+export type {
+  InboundAttachment,
+  InboundHeader,
+  InboundMessage,
+  InboundMessageFields,
+} from "./inbound.js";
 export { prepareMessage } from "./prepare.js";
 export { checkFeatures } from "./features.js";
 export type { CheckFeaturesOptions } from "./features.js";

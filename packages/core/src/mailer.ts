@@ -1,4 +1,5 @@
 import { combineDefaults } from "./defaults.js";
+import { HEADER_UNSAFE_CHARACTER } from "./internal/text.js";
 import {
   AnymailAPIError,
   AnymailConfigurationError,
@@ -312,8 +313,9 @@ export function createMailer(options: MailerOptions): Mailer {
 }
 
 function resolveIdempotencyKey(given: unknown): string {
-  if (given === undefined) return globalThis.crypto.randomUUID();
-  if (typeof given !== "string" || given === "" || /[\r\n]/.test(given)) {
+  if (given === undefined || given === null) return globalThis.crypto.randomUUID();
+  // The key travels in an HTTP header: no controls (NUL, CR, LF, ...) nor line separators.
+  if (typeof given !== "string" || given === "" || HEADER_UNSAFE_CHARACTER.test(given)) {
     throw new AnymailSerializationError("`idempotencyKey` must be a non-empty single-line string", {
       field: "idempotencyKey",
     });

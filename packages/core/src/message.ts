@@ -42,7 +42,8 @@ export interface Attachment {
 
 /**
  * The provider-neutral message. `undefined` means unset; empty values (`{}`, `[]`,
- * `false`) count as set.
+ * `false`) count as set. `null` means unset *and* not taken from the mailer's defaults
+ * (anymail's `None`): `{ tags: null }` sends without the default tags.
  *
  * @example
  * ```ts
@@ -58,34 +59,34 @@ export interface Attachment {
  */
 export interface EmailMessage {
   /** Exactly one RFC 5322 mailbox, `Name <a@b.example>`. */
-  from?: string;
-  to?: AddressList;
-  cc?: AddressList;
-  bcc?: AddressList;
-  replyTo?: AddressList;
-  subject?: string;
-  text?: string;
-  html?: string;
-  attachments?: readonly Attachment[];
+  from?: string | null;
+  to?: AddressList | null;
+  cc?: AddressList | null;
+  bcc?: AddressList | null;
+  replyTo?: AddressList | null;
+  subject?: string | null;
+  text?: string | null;
+  html?: string | null;
+  attachments?: readonly Attachment[] | null;
   /** Custom headers. A number becomes its string; any other non-string is an error. */
-  headers?: Readonly<Record<string, string | number>>;
-  tags?: readonly string[];
-  metadata?: Readonly<Record<string, MetadataValue>>;
+  headers?: Readonly<Record<string, string | number>> | null;
+  tags?: readonly string[] | null;
+  metadata?: Readonly<Record<string, MetadataValue>> | null;
   /** A Date becomes ISO 8601 with offset; a string passes through unchanged. */
-  sendAt?: Date | string;
-  trackClicks?: boolean;
-  trackOpens?: boolean;
-  templateId?: string;
+  sendAt?: Date | string | null;
+  trackClicks?: boolean | null;
+  trackOpens?: boolean | null;
+  templateId?: string | null;
   /** Per-recipient template data, keyed by addr-spec. */
-  mergeData?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  mergeGlobalData?: Readonly<Record<string, unknown>>;
+  mergeData?: Readonly<Record<string, Readonly<Record<string, unknown>>>> | null;
+  mergeGlobalData?: Readonly<Record<string, unknown>> | null;
   /** Per-recipient metadata, keyed by addr-spec; forces a batch send. */
-  mergeMetadata?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  mergeMetadata?: Readonly<Record<string, Readonly<Record<string, unknown>>>> | null;
   /** Per-recipient headers, keyed by addr-spec; forces a batch send. */
-  mergeHeaders?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  envelopeSender?: string;
+  mergeHeaders?: Readonly<Record<string, Readonly<Record<string, string>>>> | null;
+  envelopeSender?: string | null;
   /** Reused by every retry of this send; generated when absent. */
-  idempotencyKey?: string;
+  idempotencyKey?: string | null;
   /** Merged into the provider's request last (deep merge). */
-  espExtra?: Readonly<Record<string, unknown>>;
+  espExtra?: Readonly<Record<string, unknown>> | null;
 }

@@ -4,8 +4,14 @@ import { AnymailInvalidAddress, AnymailSerializationError } from "./errors.js";
 import { applyAddressHeaders } from "./internal/address-headers.js";
 import { formatSendAt } from "./internal/send-at.js";
 import { assertJsonSerializable, describeType, safeEntries } from "./internal/objects.js";
-import { CR_OR_LF, HEADER_FIELD_NAME, isWellFormedText } from "./internal/text.js";
-import type { EmailMessage } from "./message.js";
+import {
+  assertHeaderSafe,
+  assertWellFormed,
+  espExtraHeaders,
+  prepareHeaders,
+} from "./internal/header-policy.js";
+import { withoutNulls } from "./internal/nulls.js";
+import type { AddressList, Attachment, EmailMessage } from "./message.js";
 import type { EmailAddress, PreparedMessage } from "./prepared.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -25,12 +31,14 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * prepared.to[0]?.addrSpec; // "ana@example.org"
  * ```
  */
-export function prepareMessage(message: EmailMessage): PreparedMessage {
-  if (typeof message !== "object" || message === null) {
+export function prepareMessage(input: EmailMessage): PreparedMessage {
+  if (typeof input !== "object" || input === null) {
     throw new AnymailSerializationError(
-      `The message must be an object, got ${describeType(message)}`,
+      `The message must be an object, got ${describeType(input)}`,
     );
   }
+  // `null` opts out of a default (anymail's None); without defaults it simply means unset.
+  const message = withoutNulls(input);
   if (message.from === undefined || message.from === "") {
     throw new AnymailInvalidAddress(
       "Missing `from` address: set it on the message or in the mailer's defaults",
@@ -107,6 +115,7 @@ export function prepareMessage(message: EmailMessage): PreparedMessage {
   }
   if (message.espExtra !== undefined) {
     prepared.espExtra = prepareJsonObject(message.espExtra, "espExtra");
+    espExtraHeaders(prepared.espExtra);
   }
   applyAddressHeaders(prepared);
   prepared.isBatch = isBatchMessage(prepared);
@@ -124,11 +133,11 @@ export function isBatchMessage(
   );
 }
 
-function parseOptionalList(value: EmailMessage["to"], field: string): EmailAddress[] {
+function parseOptionalList(value: AddressList | undefined, field: string): EmailAddress[] {
   return value === undefined ? [] : parseAddressList(value, field);
 }
 
-function prepareAttachments(value: EmailMessage["attachments"]) {
+function prepareAttachments(value: readonly Attachment[] | undefined) {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
     throw new AnymailSerializationError(
@@ -137,54 +146,6 @@ function prepareAttachments(value: EmailMessage["attachments"]) {
     );
   }
   return value.map((attachment, index) => normalizeAttachment(attachment, `attachments[${index}]`));
-}
-
-function prepareHeaders(value: unknown, field: string): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const entries = safeEntries(value, field);
-  if (entries.length > 1) refuseCaseDuplicates(entries, field);
-  for (const [name, raw] of entries) {
-    if (!HEADER_FIELD_NAME.test(name)) {
-      throw new AnymailSerializationError(
-        `Invalid header name ${JSON.stringify(name)} in \`${field}\`: use printable ASCII without spaces or colons`,
-        { field },
-      );
-    }
-    let text: string;
-    if (typeof raw === "string") text = raw;
-    else if (typeof raw === "number" && Number.isFinite(raw)) text = String(raw);
-    else {
-      throw new AnymailSerializationError(
-        `Header ${JSON.stringify(name)} in \`${field}\` must be a string or a number, got ${describeType(raw)}`,
-        { field },
-      );
-    }
-    if (CR_OR_LF.test(text)) {
-      throw new AnymailSerializationError(
-        `Header ${JSON.stringify(name)} in \`${field}\` must not contain CR or LF`,
-        { field },
-      );
-    }
-    assertWellFormed(text, `${field}.${name}`, field);
-    headers[name] = text;
-  }
-  return headers;
-}
-
-/** Header names are case-insensitive: two spellings of one name would send it twice or lose one. */
-function refuseCaseDuplicates(entries: readonly (readonly [string, unknown])[], field: string) {
-  const seen = new Map<string, string>();
-  for (const [name] of entries) {
-    const lower = name.toLowerCase();
-    const earlier = seen.get(lower);
-    if (earlier !== undefined) {
-      throw new AnymailSerializationError(
-        `\`${field}\` sets the same header twice: ${JSON.stringify(earlier)} and ${JSON.stringify(name)}`,
-        { field },
-      );
-    }
-    seen.set(lower, name);
-  }
 }
 
 function prepareTags(value: unknown): string[] {
@@ -198,7 +159,7 @@ function prepareTags(value: unknown): string[] {
         { field: "tags" },
       );
     }
-    assertWellFormed(tag, `tags[${index}]`, "tags");
+    assertHeaderSafe(tag, `tags[${index}]`, "tags");
     return tag;
   });
 }
@@ -255,21 +216,9 @@ function expectString(value: unknown, field: string): string {
   return value;
 }
 
-/** A lone surrogate has no UTF-8 form: sending it would silently become U+FFFD. */
-function assertWellFormed(text: string, path: string, field: string): void {
-  if (!isWellFormedText(text)) {
-    throw new AnymailSerializationError(
-      `\`${path}\` contains invalid UTF-16 (a lone surrogate), which cannot be sent as UTF-8`,
-      { field },
-    );
-  }
-}
-
 function singleLine(value: unknown, field: string): string {
   const text = expectString(value, field);
-  if (CR_OR_LF.test(text)) {
-    throw new AnymailSerializationError(`\`${field}\` must not contain CR or LF`, { field });
-  }
+  assertHeaderSafe(text, field, field);
   return text;
 }
 

@@ -57,10 +57,25 @@ export function describeType(value: unknown): string {
  * throws now, naming the path.
  */
 export function assertJsonSerializable(value: unknown, field: string): void {
-  walkJson(value, field, new Set());
+  walkJson(value, field, new Set(), 0);
 }
 
-function walkJson(value: unknown, path: string, ancestors: Set<object>): void {
+/**
+ * How deep metadata, espExtra, merge data and defaults may nest (objects and arrays).
+ * Real payloads use a handful of levels; without a cap, 10,000 levels overflowed the stack
+ * here and in every later `JSON.stringify`.
+ */
+export const JSON_DEPTH_LIMIT = 64;
+
+/** The typed error for a value nested deeper than {@link JSON_DEPTH_LIMIT}. */
+export function tooDeep(field: string): AnymailSerializationError {
+  return new AnymailSerializationError(
+    `\`${field}\` is nested more than ${JSON_DEPTH_LIMIT} levels deep, which is not sent`,
+    { field },
+  );
+}
+
+function walkJson(value: unknown, path: string, ancestors: Set<object>, depth: number): void {
   if (value === null || typeof value === "string" || typeof value === "boolean") return;
   if (typeof value === "number") {
     if (Number.isFinite(value)) return;
@@ -68,17 +83,18 @@ function walkJson(value: unknown, path: string, ancestors: Set<object>): void {
   }
   if (Array.isArray(value) || isPlainObject(value)) {
     if (ancestors.has(value)) throw notSerializable(path, "it contains a circular reference");
+    if (depth >= JSON_DEPTH_LIMIT) throw tooDeep(path.split(/[.[]/, 1)[0] ?? path);
     ancestors.add(value);
     if (Array.isArray(value)) {
       value.forEach((item, index) => {
         if (item === undefined) throw notSerializable(`${path}[${index}]`, "it is undefined");
-        walkJson(item, `${path}[${index}]`, ancestors);
+        walkJson(item, `${path}[${index}]`, ancestors, depth + 1);
       });
     } else {
       for (const [key, item] of Object.entries(value)) {
         assertSafeKey(key, path);
         // JSON.stringify drops undefined properties; that matches "unset", so allow it.
-        if (item !== undefined) walkJson(item, `${path}.${key}`, ancestors);
+        if (item !== undefined) walkJson(item, `${path}.${key}`, ancestors, depth + 1);
       }
     }
     ancestors.delete(value);

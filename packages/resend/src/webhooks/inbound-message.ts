@@ -1,4 +1,4 @@
-import type { InboundAttachment, InboundMessage } from "@anymail/core";
+import { createInboundMessage, type InboundAttachment, type InboundMessage } from "@anymail/core";
 import type { Address } from "postal-mime";
 import { formatMailbox } from "./address.js";
 import { isJsonObject, type JsonObject, optionalString, stringList } from "./payload.js";
@@ -53,10 +53,15 @@ export async function messageFromMime(raw: Uint8Array, email: JsonObject): Promi
     };
   });
   const date = parseDate(parsed.date);
-  return {
+  const replyTo = flattenAddresses(parsed.replyTo);
+  const bcc = flattenAddresses(parsed.bcc);
+  return createInboundMessage({
     from: from ?? optionalString(email.from) ?? "",
     to: to.length > 0 ? to : stringList(email.to),
     cc: flattenAddresses(parsed.cc),
+    // Bcc is not in a delivered message's headers: Resend's JSON may still name them.
+    bcc: bcc.length > 0 ? bcc : stringList(email.bcc),
+    replyTo: replyTo.length > 0 ? replyTo : stringList(email.reply_to),
     subject: parsed.subject ?? optionalString(email.subject) ?? "",
     ...(date === undefined ? {} : { date }),
     ...(parsed.text === undefined ? {} : { text: parsed.text }),
@@ -67,7 +72,7 @@ export async function messageFromMime(raw: Uint8Array, email: JsonObject): Promi
     })),
     attachments,
     raw,
-  };
+  });
 }
 
 /** Resend gives headers as an object (a list value = a repeated header) or as `[{name, value}]`. */
@@ -128,15 +133,17 @@ export function messageFromFields(
     };
   });
 
-  return {
+  return createInboundMessage({
     from: optionalString(email.from) ?? "",
     to: stringList(email.to),
     cc: stringList(email.cc),
+    bcc: stringList(email.bcc),
+    replyTo,
     subject: optionalString(email.subject) ?? "",
     ...(date === undefined ? {} : { date }),
     ...(text === undefined ? {} : { text }),
     ...(html === undefined ? {} : { html }),
     headers,
     attachments,
-  };
+  });
 }

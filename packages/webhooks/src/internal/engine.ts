@@ -124,6 +124,13 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
   };
 
   if (!basicAuth.configured) {
+    const strict = [...providers.values()].filter((p) => p.requiresBasicAuth === true);
+    if (strict.length > 0) {
+      const names = strict.map((p) => p.name).join(", ");
+      throw new AnymailConfigurationError(
+        `createWebhookHandler: ${names} webhooks carry no signature, so basicAuth (or ANYMAIL_WEBHOOK_SECRET) is required. Put the same "user:password" in the webhook URL you give the ESP (https://user:password@example.com/anymail/...), or pass allowUnauthenticated: true to the provider to accept unauthenticated posts.`,
+      );
+    }
     const open: string[] = [];
     for (const [name, provider] of providers) {
       for (const kind of provider.kinds) {
