@@ -24,3 +24,9 @@ export type {
   ConformanceErrorCase,
   ConformanceOptions,
 } from "./internal/testing/conformance.js";
+export { createTestWebhookProvider } from "./internal/testing/test-webhook-provider.js";
+export type {
+  TestSignOptions,
+  TestWebhookProvider,
+  TestWebhookProviderOptions,
+} from "./internal/testing/test-webhook-provider.js";

@@ -1,0 +1,64 @@
+import { type BodyReadResult, type BodySource, joinChunks } from "../body-source.js";
+
+/**
+ * Reads a Web request body while counting: as soon as it passes `maxBytes` reading stops
+ * and the stream is cancelled, so an oversized upload is never buffered whole.
+ */
+export async function readBodyWithLimit(
+  request: Request,
+  maxBytes: number,
+  timeoutMs: number | undefined,
+): Promise<BodyReadResult> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
+    await request.body?.cancel().catch(() => {});
+    return { ok: false, reason: "too_large" };
+  }
+  if (request.body === null) return { ok: true, body: new Uint8Array(0) };
+
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let timedOut = false;
+  // Cancelling settles a pending read() as done, so one timer serves the whole read
+  // without racing every chunk against a promise.
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          reader.cancel().catch(() => {});
+        }, timeoutMs);
+
+  try {
+    for (;;) {
+      const step = await reader.read();
+      if (timedOut) return { ok: false, reason: "timeout" };
+      if (step.done) break;
+      total += step.value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        return { ok: false, reason: "too_large" };
+      }
+      chunks.push(step.value);
+    }
+  } catch {
+    return timedOut ? { ok: false, reason: "timeout" } : { ok: false, reason: "aborted" };
+  } finally {
+    clearTimeout(timer);
+    try {
+      reader.releaseLock();
+    } catch {
+      // A read still pending after cancel(); the stream is already closed.
+    }
+  }
+  return { ok: true, body: joinChunks(chunks, total) };
+}
+
+/** The body of a Web `Request` as a {@link BodySource}. */
+export function webBody(request: Request): BodySource {
+  return {
+    read: (maxBytes, timeoutMs) => readBodyWithLimit(request, maxBytes, timeoutMs),
+    discard: () => request.body?.cancel().catch(() => {}),
+  };
+}
