@@ -3,7 +3,15 @@
 // can't post a fast-looking number.
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { apiKey, mailgunApiKey, mailgunFields, neutralMessage, resendPayload } from "./message.mjs";
+import {
+  apiKey,
+  mailgunApiKey,
+  mailgunFields,
+  neutralMessage,
+  postmarkPayload,
+  postmarkServerToken,
+  resendPayload,
+} from "./message.mjs";
 
 const userAgent = "anymail-bench/0";
 
@@ -178,6 +186,54 @@ async function anymailMailgun(baseUrl) {
   };
 }
 
+/** The Postmark floor: undici.request posting Postmark's JSON through one pooled Agent. */
+async function rawUndiciPostmark(baseUrl) {
+  const { Agent, request } = await import("undici");
+  const agent = new Agent({ keepAliveTimeout: 60_000 });
+  const url = `${baseUrl}/email`;
+  let sent = 0;
+  return {
+    async send() {
+      const response = await request(url, {
+        method: "POST",
+        dispatcher: agent,
+        headers: {
+          "x-postmark-server-token": postmarkServerToken,
+          "content-type": "application/json",
+          accept: "application/json",
+          "user-agent": userAgent,
+        },
+        body: JSON.stringify(postmarkPayload(sent++)),
+      });
+      const parsed = await response.body.json();
+      if (response.statusCode !== 200 || parsed.ErrorCode !== 0)
+        throw new Error(`raw postmark: HTTP ${response.statusCode}`);
+      requireId(parsed.MessageID, "raw postmark");
+    },
+    close: () => agent.close(),
+  };
+}
+
+/** Ours with Postmark: createMailer + postmark(), default options. */
+async function anymailPostmark(baseUrl) {
+  const { createMailer } = await import("@anymail/core");
+  const { postmark } = await import("@anymail/postmark");
+  const mailer = createMailer({
+    provider: postmark({ serverToken: postmarkServerToken, apiUrl: baseUrl }),
+  });
+  let sent = 0;
+  return {
+    async send() {
+      const result = await mailer.send(neutralMessage(sent++));
+      const recipient = Object.values(result.recipients)[0];
+      if (recipient?.status !== "sent")
+        throw new Error(`anymail postmark: status ${recipient?.status}`);
+      requireId(recipient.messageId, "anymail postmark");
+    },
+    close: () => mailer.close(),
+  };
+}
+
 export const sendClients = {
   "raw undici (floor)": rawUndici,
   "anymail (createMailer + resend)": anymail,
@@ -186,4 +242,6 @@ export const sendClients = {
   "plain fetch": plainFetch,
   "raw undici multipart (Mailgun floor)": rawUndiciMultipart,
   "anymail (createMailer + mailgun)": anymailMailgun,
+  "raw undici JSON (Postmark floor)": rawUndiciPostmark,
+  "anymail (createMailer + postmark)": anymailPostmark,
 };

@@ -35,3 +35,10 @@ export function mailgunFields(n) {
     ["html", html],
   ];
 }
+
+export const postmarkServerToken = "pm-bench-0123456789abcdef";
+
+/** The n-th send as Postmark's `POST /email` JSON body (what anymail builds from `neutralMessage(n)`). */
+export function postmarkPayload(n) {
+  return { From: from, To: recipient(n), Subject: subject, TextBody: text, HtmlBody: html };
+}
