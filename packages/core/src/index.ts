@@ -91,4 +91,5 @@ export type {
   SendManyOutcome,
   SendOptions,
 } from "./mailer.js";
-export { REDACTED, redactSecrets } from "./redact.js";
+export { REDACTED, redactSecrets, redactText } from "./redact.js";
+export type { SecretRedaction } from "./redact.js";

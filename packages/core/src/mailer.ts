@@ -20,6 +20,7 @@ import type { SendResult } from "./result.js";
 import {
   type ResolvedRetryOptions,
   type RetryOptions,
+  type RetryWait,
   resolveRetryOptions,
   withRetries,
 } from "./retry.js";
@@ -239,13 +240,19 @@ export function createMailer(options: MailerOptions): Mailer {
     throw new AnymailConfigurationError("createMailer needs a provider with a name and a send()");
   }
   const retry = resolveRetryOptions(options.retry);
+  // An ESP that doesn't de-duplicate by key may already have accepted a request whose
+  // answer was lost: retrying it could send twice, so only provable non-acceptance retries.
+  const retryPolicy =
+    provider.idempotent === true ? undefined : (error: AnymailAPIError) => !isAmbiguous(error);
   const hooks = options.hooks === undefined ? [] : ([] as MailerHooks[]).concat(options.hooks);
   let closing: Promise<void> | undefined;
 
   const log = (record: LogRecord) => {
     if (!logger) return;
     try {
-      logger(redactSecrets({ ...record, provider: provider.name } as LogRecord));
+      logger(
+        redactSecrets({ ...record, provider: provider.name } as LogRecord, provider.redaction),
+      );
     } catch {
       // A broken logger must never break a send.
     }
@@ -294,6 +301,7 @@ export function createMailer(options: MailerOptions): Mailer {
   const batchSender = (policy: ResolvedRetryOptions): BatchSender => ({
     provider,
     retry: policy,
+    ...(retryPolicy ? { retryPolicy } : {}),
     ...(logger ? { logger: (record: LogRecord) => log(record) } : {}),
     sendAlone: (prepared, key) => deliver(prepared, key, policy),
   });
@@ -371,7 +379,7 @@ export function createMailer(options: MailerOptions): Mailer {
         }
       },
       logger
-        ? ({ attempt, delayMs, error }) =>
+        ? ({ attempt, delayMs, error }: RetryWait) =>
             log({
               level: "info",
               message: "retry wait",
@@ -381,6 +389,7 @@ export function createMailer(options: MailerOptions): Mailer {
               error: describeError(error),
             })
         : undefined,
+      retryPolicy,
     );
   }
 
@@ -537,4 +546,9 @@ function describeError(error: AnymailError): Record<string, unknown> {
     });
   }
   return described;
+}
+
+/** The request may have reached the ESP, and no answer says what happened to it. */
+function isAmbiguous(error: AnymailAPIError): boolean {
+  return error.kind === "network" || error.kind === "timeout";
 }

@@ -9,6 +9,8 @@ export interface BatchSender {
   readonly provider: Provider;
   readonly retry: ResolvedRetryOptions;
   readonly logger?: Logger;
+  /** Which failures may be retried (absent: every retryable one). */
+  readonly retryPolicy?: (error: AnymailAPIError) => boolean;
   /** Sends one message alone (the mailer's own retry loop). */
   sendAlone(message: PreparedMessage, idempotencyKey: string): Promise<SendResult>;
 }
@@ -50,20 +52,24 @@ async function sendChunk(
   chunk: readonly PreparedMessage[],
   key: string,
 ): Promise<BatchItemOutcome[]> {
-  const { provider, retry, logger } = sender;
+  const { provider, retry, logger, retryPolicy } = sender;
   if (chunk.length === 1 || provider.sendBatch === undefined) {
     return Promise.all(chunk.map((message, i) => alone(sender, message, aloneKey(key, i, chunk))));
   }
   const sendBatch = provider.sendBatch.bind(provider);
   try {
-    const outcomes = await withRetries(retry, ({ attempt, signal, deadline }) =>
-      sendBatch(chunk, {
-        idempotencyKey: key,
-        signal,
-        deadline,
-        attempt,
-        ...(logger ? { logger } : {}),
-      }),
+    const outcomes = await withRetries(
+      retry,
+      ({ attempt, signal, deadline }) =>
+        sendBatch(chunk, {
+          idempotencyKey: key,
+          signal,
+          deadline,
+          attempt,
+          ...(logger ? { logger } : {}),
+        }),
+      undefined,
+      retryPolicy,
     );
     if (!Array.isArray(outcomes) || outcomes.length !== chunk.length) {
       const error = new AnymailAPIError(

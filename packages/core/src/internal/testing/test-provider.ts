@@ -7,6 +7,7 @@ import type {
   Provider,
   SendContext,
 } from "../../provider.js";
+import type { SecretRedaction } from "../../redact.js";
 import type { SendResult } from "../../result.js";
 
 /**
@@ -41,6 +42,13 @@ export interface TestProviderOptions {
   name?: string;
   /** Feature table. Default: supports everything. */
   features?: FeatureSupport;
+  /**
+   * Whether it declares itself idempotent (see `Provider.idempotent`). Default true, like
+   * an ESP that de-duplicates by key; false to test what core does for one that doesn't.
+   */
+  idempotent?: boolean;
+  /** Secrets core should mask in logs, as a real provider declares them. */
+  redaction?: SecretRedaction;
   /**
    * Scripts the response: return a SendResult, throw (e.g. an AnymailAPIError), or return
    * `undefined` for the default (every recipient `sent`).
@@ -141,6 +149,8 @@ export function createTestProvider(options: TestProviderOptions = {}): TestProvi
   const provider: TestProvider = {
     name: options.name ?? "Test",
     features: options.features ?? { unsupported: [], quirks: [] },
+    idempotent: options.idempotent ?? true,
+    ...(options.redaction === undefined ? {} : { redaction: options.redaction }),
     outbox,
     calls,
     batchCalls,
