@@ -117,6 +117,12 @@ export interface CoalesceOptions {
   max?: number;
   /** How long a send waits for others to share its call. Default 5. */
   windowMs?: number;
+  /**
+   * Most shared calls in flight at once; further groups wait their turn, so thousands of
+   * concurrent sends meet an ESP's per-second limit as a steady stream (a 429 holds the
+   * line for its `retry-after` instead of failing every waiting group). Default 1.
+   */
+  concurrency?: number;
 }
 
 /**
@@ -312,6 +318,7 @@ export function createMailer(options: MailerOptions): Mailer {
       : createCoalescer({
           max: resolveCoalesceMax(options.coalesce.max, provider.batch.maxMessages),
           windowMs: options.coalesce.windowMs ?? 5,
+          concurrency: resolveCoalesceConcurrency(options.coalesce.concurrency),
           flush: (messages) =>
             sendPreparedBatch(batchSender(retry), messages, globalThis.crypto.randomUUID()),
         });
@@ -505,6 +512,16 @@ function resolveCoalesceMax(max: number | undefined, batchSize: number): number 
     );
   }
   return Math.min(max, batchSize);
+}
+
+function resolveCoalesceConcurrency(concurrency: number | undefined): number {
+  if (concurrency === undefined) return 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new AnymailConfigurationError(
+      `coalesce.concurrency must be a whole number of at least 1, got ${concurrency}`,
+    );
+  }
+  return concurrency;
 }
 
 function resolveIdempotencyKey(given: unknown): string {

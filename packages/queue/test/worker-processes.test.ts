@@ -35,4 +35,24 @@ describe("worker processes against the emulator", () => {
     expect(report.calls["500"] ?? 0).toBeGreaterThan(0);
     expect(report.calls.network ?? 0).toBeGreaterThan(0);
   }, 300_000);
+
+  it(`with coalesce: ${MESSAGES} messages at 2 req/s, one worker SIGKILLed: each email exactly once`, async () => {
+    const report = await runQueueSoak({
+      redis,
+      messages: MESSAGES,
+      workers: 3,
+      requestsPerSecond: 2,
+      rateLimit: { max: 2, durationMs: 1_000 },
+      coalesce: 100,
+      concurrency: 100,
+      killAfter: Math.floor(MESSAGES / 4),
+    });
+    console.log(formatReport("coalesced queue soak", report));
+    expect(report.completed).toBe(MESSAGES);
+    expect(report.failed).toBe(0);
+    expect(report.lost).toBe(0);
+    expect(report.duplicated).toBe(0);
+    expect(report.stored).toBe(MESSAGES);
+    expect(report.calls.batched ?? 0).toBeGreaterThan(0);
+  }, 300_000);
 });

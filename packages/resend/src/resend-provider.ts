@@ -10,6 +10,11 @@ import {
 import { createHttpClient, isSuccessStatus, toEspResponse } from "@anymail/http";
 import { type ResendOptions, resolveResendConfig } from "./config.js";
 import { parseBatchResponse, parseSingleResponse, resendApiError } from "./internal/responses.js";
+import {
+  RESEND_BATCH_SUPPORT,
+  resendBatchBody,
+  resendBatchOutcomes,
+} from "./internal/send-batch.js";
 import { planResendRequests } from "./message-converter.js";
 import { resendFeatures } from "./quirks.js";
 
@@ -72,6 +77,15 @@ export function resend(options: ResendOptions = {}): ResendProvider {
     accept: "application/json",
   };
 
+  function checkKey(idempotencyKey: string): void {
+    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new AnymailSerializationError(
+        "Resend idempotency keys must be 1–256 printable ASCII characters",
+        { provider: "Resend", field: "idempotencyKey" },
+      );
+    }
+  }
+
   async function post(
     url: URL,
     body: string,
@@ -112,12 +126,7 @@ export function resend(options: ResendOptions = {}): ResendProvider {
     redaction: config.redaction,
 
     async send(message: PreparedMessage, context: SendContext): Promise<SendResult> {
-      if (!IDEMPOTENCY_KEY.test(context.idempotencyKey)) {
-        throw new AnymailSerializationError(
-          "Resend idempotency keys must be 1–256 printable ASCII characters",
-          { provider: "Resend", field: "idempotencyKey" },
-        );
-      }
+      checkKey(context.idempotencyKey);
       const plan = planResendRequests(message);
       const recipients: Record<string, RecipientStatus> = {};
 
@@ -156,6 +165,19 @@ export function resend(options: ResendOptions = {}): ResendProvider {
       }
       if (espResponse !== undefined) result.espResponse = espResponse;
       return result;
+    },
+
+    // Independent messages share one POST /emails/batch (coalescing).
+    batch: RESEND_BATCH_SUPPORT,
+    async sendBatch(messages, context) {
+      checkKey(context.idempotencyKey);
+      const espResponse = await post(
+        batchUrl,
+        resendBatchBody(messages),
+        context.idempotencyKey,
+        context,
+      );
+      return resendBatchOutcomes(messages, espResponse);
     },
 
     close: () => http.close(),

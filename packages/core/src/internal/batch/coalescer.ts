@@ -14,6 +14,8 @@ export interface CoalescerOptions {
   max: number;
   /** How long the first message of a group waits for company. */
   windowMs: number;
+  /** Most groups being sent at once; the others wait their turn, in order. */
+  concurrency: number;
   /** Sends one group; one outcome per message, in order. */
   flush(messages: PreparedMessage[]): Promise<BatchItemOutcome[]>;
 }
@@ -26,6 +28,35 @@ export function createCoalescer(options: CoalescerOptions) {
   const { max, windowMs } = options;
   let waiting: Waiting[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // Full groups beyond `concurrency` queue here: firing them all at once would only turn
+  // an ESP's per-second limit into a burst of 429s for every one of them.
+  const ready: Waiting[][] = [];
+  let sending = 0;
+
+  function next(): void {
+    while (sending < options.concurrency && ready.length > 0) {
+      const group = ready.shift()!;
+      sending++;
+      options
+        .flush(group.map((w) => w.message))
+        .then(
+          (outcomes) => {
+            group.forEach((w, i) => {
+              const outcome = outcomes[i];
+              if (outcome?.ok) w.resolve(outcome.result);
+              else w.reject(outcome?.error);
+            });
+          },
+          (error: unknown) => {
+            for (const w of group) w.reject(error);
+          },
+        )
+        .finally(() => {
+          sending--;
+          next();
+        });
+    }
+  }
 
   function flushNow(): void {
     if (timer !== undefined) clearTimeout(timer);
@@ -33,18 +64,8 @@ export function createCoalescer(options: CoalescerOptions) {
     const group = waiting;
     waiting = [];
     if (group.length === 0) return;
-    options.flush(group.map((w) => w.message)).then(
-      (outcomes) => {
-        group.forEach((w, i) => {
-          const outcome = outcomes[i];
-          if (outcome?.ok) w.resolve(outcome.result);
-          else w.reject(outcome?.error);
-        });
-      },
-      (error: unknown) => {
-        for (const w of group) w.reject(error);
-      },
-    );
+    ready.push(group);
+    next();
   }
 
   return {
