@@ -3,7 +3,7 @@
 // Markdown report with the ratios and the targets of issue 7. Not a test: nothing here fails
 // on a number; a benchmark only fails when a client stops answering correctly.
 //
-//   node bench/run.mjs [--quick] [--only=size,cold,send,breakdown,batch,webhooks,multipart] [--json=out.json]
+//   node bench/run.mjs [--quick] [--only=size,cold,send,breakdown,batch,coalesce,webhooks,multipart] [--json=out.json]
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { benchBatch, renderBatch } from "./send/batch-bench.mjs";
@@ -12,6 +12,7 @@ import { benchColdStart, renderColdStart } from "./load/cold-start.mjs";
 import { markdownTable } from "./lib/format.mjs";
 import { benchSend, renderSend } from "./send/bench.mjs";
 import { benchBreakdown, renderBreakdown } from "./send/breakdown.mjs";
+import { benchCoalesce, renderCoalesce } from "./send/coalesce-bench.mjs";
 import { benchMultipart, renderMultipart } from "./send/multipart.mjs";
 import { benchWebhooks, renderWebhooks } from "./webhooks/bench.mjs";
 
@@ -38,6 +39,12 @@ const sections = [
     title: "Batch: 10,000 recipients with mergeMetadata",
     run: benchBatch,
     render: renderBatch,
+  },
+  {
+    key: "coalesce",
+    title: "Coalescing under a 2 requests/s limit",
+    run: benchCoalesce,
+    render: renderCoalesce,
   },
   { key: "webhooks", title: "Webhook ingest", run: benchWebhooks, render: renderWebhooks },
   {

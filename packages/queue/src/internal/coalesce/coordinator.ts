@@ -64,8 +64,9 @@ export interface BatchCoordinatorOptions {
 const MAX_RATE_LIMITED = 50;
 
 /**
- * Worker-side coalescing. Jobs this worker holds are grouped (up to `max`, or for
- * `windowMs`); a group is claimed in Redis as one batch (its members and key) before
+ * Worker-side coalescing. Jobs this worker holds wait together (at least `windowMs`, and
+ * until the shared rate limit grants this worker a call, so a busy queue fills each call up
+ * to `max`); a group is claimed in Redis as one batch (its members and key) before
  * anything is sent. A batch is sent by one worker at a time and its per-message outcomes
  * are stored, so a member job retried anywhere, after its worker was killed, repeats that
  * batch with the same key (the ESP answers from its idempotency cache) or completes from
@@ -83,8 +84,9 @@ export function createBatchCoordinator(options: BatchCoordinatorOptions) {
   const limiter = createSharedLimiter(redis, `${prefix}:anymail:limiter`, options.rateLimit);
   const memberPrefix = `${prefix}:anymail:member:`;
   const batchKey = (id: string) => `${prefix}:anymail:batch:${id}`;
-  let group: Member[] = [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const group: Member[] = [];
+  let pumping = false;
+  let closed = false;
 
   function batchable(prepared: PreparedMessage): boolean {
     if (!provider.sendBatch || !provider.batch || prepared.isBatch) return false;
@@ -101,20 +103,30 @@ export function createBatchCoordinator(options: BatchCoordinatorOptions) {
     }
     return new Promise<SendResult>((resolve, reject) => {
       group.push({ jobId, message, resolve, reject });
-      if (group.length >= max) flush();
-      else timer ??= setTimeout(flush, options.windowMs);
+      if (!pumping) void pump();
     });
   }
 
-  function flush(): void {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    const members = group;
-    group = [];
-    if (members.length > 0) void runGroup(members);
+  /**
+   * Takes one call slot at a time from the shared limiter and fills it with up to `max`
+   * waiting jobs: the jobs that arrive while this worker waits for its slot ride along.
+   */
+  async function pump(): Promise<void> {
+    pumping = true;
+    try {
+      if (!closed) await sleep(options.windowMs);
+      while (group.length > 0) {
+        if (!closed) await limiter.take();
+        void runGroup(group.splice(0, max), true);
+      }
+    } catch (error) {
+      for (const m of group.splice(0)) m.reject(error);
+    } finally {
+      pumping = false;
+    }
   }
 
-  async function runGroup(members: Member[]): Promise<void> {
+  async function runGroup(members: Member[], slotTaken: boolean): Promise<void> {
     try {
       const batchId = `anymail-batch-${randomUUID()}`;
       const claimed = (await redis.eval(
@@ -144,6 +156,8 @@ export function createBatchCoordinator(options: BatchCoordinatorOptions) {
       const outcomes = await runBatch(
         batchId,
         inBatch.map((m) => m.message),
+        undefined,
+        slotTaken,
       );
       for (const [i, m] of inBatch.entries()) settle(m, outcomes[i]);
     } catch (error) {
@@ -194,6 +208,7 @@ export function createBatchCoordinator(options: BatchCoordinatorOptions) {
     batchId: string,
     messages: EmailMessage[] | undefined,
     ids?: string[],
+    slotTaken = false,
   ): Promise<Outcome[]> {
     const resultKey = `${batchKey(batchId)}:result`;
     const lockKey = `${batchKey(batchId)}:lock`;
@@ -214,7 +229,7 @@ export function createBatchCoordinator(options: BatchCoordinatorOptions) {
         if (again) return (JSON.parse(again) as StoredOutcome[]).map(revive);
         const list =
           messages ?? (await loadMessages(ids ?? (await redis.lrange(batchKey(batchId), 0, -1))));
-        const outcomes = await sendBatchLimited(list, batchId);
+        const outcomes = await sendBatchLimited(list, batchId, slotTaken);
         if (outcomes.every(isFinal)) {
           await redis.set(resultKey, JSON.stringify(outcomes.map(store)), "EX", ttlSeconds);
         }
@@ -226,10 +241,14 @@ export function createBatchCoordinator(options: BatchCoordinatorOptions) {
     }
   }
 
-  async function sendBatchLimited(messages: EmailMessage[], batchId: string): Promise<Outcome[]> {
+  async function sendBatchLimited(
+    messages: EmailMessage[],
+    batchId: string,
+    slotTaken: boolean,
+  ): Promise<Outcome[]> {
     let outcomes: Outcome[] = [];
     for (let round = 0; round < MAX_RATE_LIMITED; round++) {
-      await limiter.take();
+      if (round > 0 || !slotTaken) await limiter.take();
       const sent = await mailer.sendBatch(messages, { idempotencyKey: batchId, retry: false });
       outcomes = sent.map(
         (o): Outcome => (o.ok ? { ok: true, result: o.result } : { ok: false, error: o.error }),
@@ -268,7 +287,7 @@ export function createBatchCoordinator(options: BatchCoordinatorOptions) {
     max,
     send,
     async close(): Promise<void> {
-      flush();
+      closed = true;
       await redis.quit().catch(() => redis.disconnect());
     },
   };
