@@ -13,6 +13,7 @@ import { decodeMessage, decodeResult, encodeMessage } from "./internal/codec.js"
 import { deserializeError } from "./internal/errors.js";
 import { isMailJobData, JOB_NAME, type MailJobData } from "./internal/job-data.js";
 import { jobIdOf } from "./internal/keys.js";
+import { openRedis } from "./internal/redis-client.js";
 import { checkQueueName, DEFAULT_PREFIX } from "./internal/names.js";
 
 /**
@@ -166,10 +167,8 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
   }
   const backoffMs = options.backoffMs ?? 1_000;
   const keepSeconds = options.keepFinishedSeconds ?? 24 * 60 * 60;
-  const queue = new Queue(options.name, {
-    connection: options.connection,
-    prefix: options.prefix ?? DEFAULT_PREFIX,
-  });
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const queue = new Queue(options.name, { connection: options.connection, prefix });
   // A connection error surfaces on the calls that need Redis; don't crash the process.
   queue.on("error", () => {});
 
@@ -245,6 +244,14 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
     const found = (await queue.getJob(id)) as Job | undefined;
     if (!found) {
       throw new AnymailConfigurationError(`No mail job ${id} in queue ${options.name}`);
+    }
+    // A coalesced job whose batch recorded a final failure for it would only replay that
+    // failure: a manual retry sends it afresh (the ESP refused it, so nothing was accepted).
+    const redis = openRedis(options.connection);
+    try {
+      await redis.del(`${prefix}:${options.name}:anymail:member:${id}`);
+    } finally {
+      await redis.quit().catch(() => redis.disconnect());
     }
     await found.retry("failed");
   }

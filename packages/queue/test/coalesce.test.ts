@@ -101,9 +101,10 @@ describe("createMailWorker({ coalesce })", () => {
   });
 
   it("a member the provider refused fails alone with its typed error", async () => {
+    let refuse = true;
     const { queue, startWorker, sent, failed } = setup({
       respond(m) {
-        if (m.subject === "n2") {
+        if (refuse && m.subject === "n2") {
           throw new AnymailAPIError("bad r2", { statusCode: 422, provider: "Test" });
         }
         return undefined;
@@ -115,6 +116,11 @@ describe("createMailWorker({ coalesce })", () => {
     await until("settled", () => sent.size + failed.size === 4);
     expect([...failed.keys()]).toEqual([ids[2]]);
     expect((await queue.job(ids[2]!))?.error).toMatchObject({ statusCode: 422, message: "bad r2" });
+
+    // A manual retry sends it afresh rather than replaying its batch's recorded failure.
+    refuse = false;
+    await queue.retry(ids[2]!);
+    await until("sent after manual retry", () => sent.has(ids[2]!));
   });
 
   it("messages the batch can't carry go alone", async () => {

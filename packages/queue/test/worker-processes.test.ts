@@ -4,7 +4,7 @@ import { formatReport, runQueueSoak } from "./support/soak.js";
 
 // The issue 14 figures: real worker processes, the Resend emulator with its rate limit and
 // the reliability suite's fault mix, and one worker SIGKILLed mid-run.
-const MESSAGES = Number(process.env.ANYMAIL_QUEUE_SOAK_MESSAGES ?? 2_000);
+const MESSAGES = 2_000;
 
 let redis: TestRedis;
 beforeAll(async () => {

@@ -9,7 +9,7 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-const REDIS_SERVER = process.env.REDIS_SERVER ?? "redis-server";
+const REDIS_SERVER = "redis-server";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
