@@ -73,7 +73,10 @@ for (const [name, bare, anymail] of pairs) {
   }
   const best = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
   const chunk = Math.ceil(iterations / 10);
-  for (let i = 0; i < 2000; i++) await bare(), await anymail();
+  for (let i = 0; i < 2000; i++) {
+    await bare();
+    await anymail();
+  }
   for (let round = 0; round < 10; round++) {
     for (const [index, send] of [bare, anymail].entries()) {
       const begin = performance.now();
