@@ -14,7 +14,7 @@ import { createBasicAuthCheck } from "./basic-auth.js";
 import { createDeadlines } from "./deadlines.js";
 import { createDeduplicator } from "./dedupe.js";
 import type { WebhookInput } from "./input.js";
-import { consoleLogger, errorSummary } from "./log.js";
+import { consoleLogger, errorSummary, redactingLogger } from "./log.js";
 import { requireBasicAuthWhereNeeded, servedRoutes, warnIfInsecure } from "./providers.js";
 import { HANDLED, HEAD_OK, textReply as text, type WebhookReply } from "./reply.js";
 import { routeOf, type WebhookRoute } from "./route.js";
@@ -66,7 +66,7 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
   const deadlines = createDeadlines(bodyTimeoutMs);
   const routes = servedRoutes(options);
   const basicAuth = createBasicAuthCheck(options.basicAuth);
-  const log = options.logger ?? consoleLogger;
+  const log = redactingLogger(options.logger ?? consoleLogger, options.providers);
   const replayStore =
     options.replayStore === false ? undefined : (options.replayStore ?? createMemoryReplayStore());
   const dedupe = createDeduplicator(replayStore, log);
