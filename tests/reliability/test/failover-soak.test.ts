@@ -9,7 +9,7 @@ import { type Emulator, startEmulator } from "@anymail/emulator";
 import { postmark } from "@anymail/postmark";
 import { resend } from "@anymail/resend";
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "./helpers/seeded-random.js";
+import { seededRandom } from "@anymail/emulator/testing";
 import { startTcpGate, type TcpGate } from "./helpers/tcp-gate.js";
 
 // Issue 15: "Resend, then Postmark" while the Resend side flaps between up, refusing
