@@ -1,4 +1,4 @@
-import { describeProviderConformance } from "@anymail/core/testing";
+import { describeProviderConformance } from "@anymail/core/conformance";
 import { afterAll, beforeAll } from "vitest";
 import { mailgun } from "../src/index.js";
 import { type CaptureServer, startCaptureServer } from "./support/capture-server.js";
