@@ -3,7 +3,7 @@
 // Markdown report with the ratios and the targets of issue 7. Not a test: nothing here fails
 // on a number; a benchmark only fails when a client stops answering correctly.
 //
-//   node bench/run.mjs [--quick] [--only=size,cold,send,breakdown,batch,webhooks] [--json=out.json]
+//   node bench/run.mjs [--quick] [--only=size,cold,send,breakdown,batch,webhooks,multipart] [--json=out.json]
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { benchBatch, renderBatch } from "./send/batch-bench.mjs";
@@ -12,6 +12,7 @@ import { benchColdStart, renderColdStart } from "./load/cold-start.mjs";
 import { markdownTable } from "./lib/format.mjs";
 import { benchSend, renderSend } from "./send/bench.mjs";
 import { benchBreakdown, renderBreakdown } from "./send/breakdown.mjs";
+import { benchMultipart, renderMultipart } from "./send/multipart.mjs";
 import { benchWebhooks, renderWebhooks } from "./webhooks/bench.mjs";
 
 const args = process.argv.slice(2);
@@ -39,6 +40,12 @@ const sections = [
     render: renderBatch,
   },
   { key: "webhooks", title: "Webhook ingest", run: benchWebhooks, render: renderWebhooks },
+  {
+    key: "multipart",
+    title: "Mailgun multipart: a 1 MB attachment, platform encoder vs raw",
+    run: benchMultipart,
+    render: renderMultipart,
+  },
 ];
 
 const unknown = only?.filter((key) => !sections.some((s) => s.key === key)) ?? [];

@@ -8,6 +8,15 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const RAW = "raw undici (floor)";
 const OURS = "anymail (createMailer + resend)";
 const SDK = "resend SDK 6.x";
+// Mailgun rows compare with the multipart floor, not with Resend's JSON one.
+const MAILGUN_RAW = "raw undici multipart (Mailgun floor)";
+const isMailgun = (client) => /mailgun/i.test(client);
+// Postmark rows compare with a raw post of Postmark's own JSON to /email.
+const POSTMARK_RAW = "raw undici JSON (Postmark floor)";
+const isPostmark = (client) => /postmark/i.test(client);
+/** The floor a row is compared with: the same ESP's request shape, posted raw. */
+const floorOf = (client) =>
+  isMailgun(client) ? MAILGUN_RAW : isPostmark(client) ? POSTMARK_RAW : RAW;
 
 const DIAGNOSTIC = "diagnostic: resend().send() alone, message prepared once";
 const sinks = [
@@ -144,8 +153,11 @@ export function renderSend({ total, rounds, rows, heap }) {
         "",
         `error: ${row.error}`,
       ];
-    const raw = find(row.sink, RAW, row.concurrency);
-    const sdk = find(row.sink, SDK, row.concurrency);
+    const raw = find(row.sink, floorOf(row.client), row.concurrency);
+    const sdk =
+      isMailgun(row.client) || isPostmark(row.client)
+        ? undefined
+        : find(row.sink, SDK, row.concurrency);
     return [
       row.sink,
       row.client,
@@ -164,7 +176,7 @@ export function renderSend({ total, rounds, rows, heap }) {
     ];
   });
   const sections = [
-    `${fmt.int(total)} single sends per run; ${rounds} interleaved round(s) per row, the row shows the round with the median throughput (its p50/p99) and the range over all rounds; ratios against the same sink and concurrency. "client CPU/send" = the client process's CPU time (user+system) divided by the sends: it barely moves with outside load, so it is the steadier comparison; "sink CPU" = the sink process's CPU time over the run (100% = one core, i.e. the sink would be the bottleneck).`,
+    `${fmt.int(total)} single sends per run; ${rounds} interleaved round(s) per row, the row shows the round with the median throughput (its p50/p99) and the range over all rounds; ratios against the same sink and concurrency (Mailgun rows against the multipart floor "${MAILGUN_RAW}", since they post multipart/form-data, not JSON; Postmark rows against "${POSTMARK_RAW}", a raw post of Postmark's JSON to /email). "client CPU/send" = the client process's CPU time (user+system) divided by the sends: it barely moves with outside load, so it is the steadier comparison; "sink CPU" = the sink process's CPU time over the run (100% = one core, i.e. the sink would be the bottleneck).`,
     "",
     markdownTable(
       [

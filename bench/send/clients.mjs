@@ -3,7 +3,15 @@
 // can't post a fast-looking number.
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { apiKey, neutralMessage, resendPayload } from "./message.mjs";
+import {
+  apiKey,
+  mailgunApiKey,
+  mailgunFields,
+  neutralMessage,
+  postmarkPayload,
+  postmarkServerToken,
+  resendPayload,
+} from "./message.mjs";
 
 const userAgent = "anymail-bench/0";
 
@@ -124,10 +132,116 @@ async function providerOnly(baseUrl) {
   };
 }
 
+/** The Mailgun floor: undici.request with a hand-written multipart body, one pooled Agent. */
+async function rawUndiciMultipart(baseUrl) {
+  const { Agent, request } = await import("undici");
+  const agent = new Agent({ keepAliveTimeout: 60_000 });
+  const url = `${baseUrl}/v3/example.com/messages`;
+  const authorization = `Basic ${Buffer.from(`api:${mailgunApiKey}`).toString("base64")}`;
+  let sent = 0;
+  return {
+    async send() {
+      const boundary = `----bench${randomUUID()}`;
+      let body = "";
+      for (const [name, value] of mailgunFields(sent++)) {
+        body += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+      }
+      body += `--${boundary}--\r\n`;
+      const response = await request(url, {
+        method: "POST",
+        dispatcher: agent,
+        headers: {
+          authorization,
+          "content-type": `multipart/form-data; boundary=${boundary}`,
+          "user-agent": userAgent,
+        },
+        body,
+      });
+      const parsed = await response.body.json();
+      if (response.statusCode !== 200)
+        throw new Error(`raw multipart: HTTP ${response.statusCode}`);
+      requireId(parsed.id, "raw multipart");
+    },
+    close: () => agent.close(),
+  };
+}
+
+/** Ours with Mailgun: createMailer + mailgun(), default options. */
+async function anymailMailgun(baseUrl) {
+  const { createMailer } = await import("@anymail/core");
+  const { mailgun } = await import("@anymail/mailgun");
+  const mailer = createMailer({
+    provider: mailgun({ apiKey: mailgunApiKey, apiUrl: `${baseUrl}/v3` }),
+  });
+  let sent = 0;
+  return {
+    async send() {
+      const result = await mailer.send(neutralMessage(sent++));
+      const recipient = Object.values(result.recipients)[0];
+      if (recipient?.status !== "queued")
+        throw new Error(`anymail mailgun: status ${recipient?.status}`);
+      requireId(recipient.messageId, "anymail mailgun");
+    },
+    close: () => mailer.close(),
+  };
+}
+
+/** The Postmark floor: undici.request posting Postmark's JSON through one pooled Agent. */
+async function rawUndiciPostmark(baseUrl) {
+  const { Agent, request } = await import("undici");
+  const agent = new Agent({ keepAliveTimeout: 60_000 });
+  const url = `${baseUrl}/email`;
+  let sent = 0;
+  return {
+    async send() {
+      const response = await request(url, {
+        method: "POST",
+        dispatcher: agent,
+        headers: {
+          "x-postmark-server-token": postmarkServerToken,
+          "content-type": "application/json",
+          accept: "application/json",
+          "user-agent": userAgent,
+        },
+        body: JSON.stringify(postmarkPayload(sent++)),
+      });
+      const parsed = await response.body.json();
+      if (response.statusCode !== 200 || parsed.ErrorCode !== 0)
+        throw new Error(`raw postmark: HTTP ${response.statusCode}`);
+      requireId(parsed.MessageID, "raw postmark");
+    },
+    close: () => agent.close(),
+  };
+}
+
+/** Ours with Postmark: createMailer + postmark(), default options. */
+async function anymailPostmark(baseUrl) {
+  const { createMailer } = await import("@anymail/core");
+  const { postmark } = await import("@anymail/postmark");
+  const mailer = createMailer({
+    provider: postmark({ serverToken: postmarkServerToken, apiUrl: baseUrl }),
+  });
+  let sent = 0;
+  return {
+    async send() {
+      const result = await mailer.send(neutralMessage(sent++));
+      const recipient = Object.values(result.recipients)[0];
+      if (recipient?.status !== "sent")
+        throw new Error(`anymail postmark: status ${recipient?.status}`);
+      requireId(recipient.messageId, "anymail postmark");
+    },
+    close: () => mailer.close(),
+  };
+}
+
 export const sendClients = {
   "raw undici (floor)": rawUndici,
   "anymail (createMailer + resend)": anymail,
   "diagnostic: resend().send() alone, message prepared once": providerOnly,
   "resend SDK 6.x": resendSdk,
   "plain fetch": plainFetch,
+  "raw undici multipart (Mailgun floor)": rawUndiciMultipart,
+  "anymail (createMailer + mailgun)": anymailMailgun,
+  "raw undici JSON (Postmark floor)": rawUndiciPostmark,
+  "anymail (createMailer + postmark)": anymailPostmark,
 };

@@ -22,3 +22,23 @@ export function neutralMessage(n) {
 export function resendPayload(n) {
   return { from, to: [recipient(n)], subject, text, html };
 }
+
+export const mailgunApiKey = "key-bench-0123456789abcdef";
+
+/** The n-th send as Mailgun form fields (what anymail builds from `neutralMessage(n)`). */
+export function mailgunFields(n) {
+  return [
+    ["from", from],
+    ["to", recipient(n)],
+    ["subject", subject],
+    ["text", text],
+    ["html", html],
+  ];
+}
+
+export const postmarkServerToken = "pm-bench-0123456789abcdef";
+
+/** The n-th send as Postmark's `POST /email` JSON body (what anymail builds from `neutralMessage(n)`). */
+export function postmarkPayload(n) {
+  return { From: from, To: recipient(n), Subject: subject, TextBody: text, HtmlBody: html };
+}

@@ -1,5 +1,6 @@
 // The local sink the send benchmarks post to: a second process that answers like Resend's
-// POST /emails (`{"id": ...}`) and POST /emails/batch (`{"data":[{"id"}...]}`) and does as
+// POST /emails (`{"id": ...}`) and POST /emails/batch (`{"data":[{"id"}...]}`), and like
+// Mailgun's POST /v3/{domain}/messages, and like Postmark's POST /email, and does as
 // little else as possible, so it is not the bottleneck. It reports its own CPU use and the
 // bytes it received so the parent can show both.
 import { createServer } from "node:http";
@@ -44,6 +45,19 @@ const server = createServer((req, res) => {
       body = JSON.stringify({ data: messages.map(() => ({ id: newId() })) });
     } else if (req.url.endsWith("/emails")) {
       body = `{"id":"${newId()}"}`;
+    } else if (req.url.endsWith("/email")) {
+      // Postmark's answer names the To it accepted, which per-recipient status is read from.
+      const { To } = JSON.parse(Buffer.concat(chunks, size).toString("utf8"));
+      body = JSON.stringify({
+        To,
+        SubmittedAt: "2026-01-01T00:00:00.0000000Z",
+        MessageID: newId(),
+        ErrorCode: 0,
+        Message: "OK",
+      });
+    } else if (req.url.endsWith("/messages")) {
+      // Mailgun's POST /v3/{domain}/messages answer.
+      body = `{"id":"<${newId()}@example.com>","message":"Queued. Thank you."}`;
     } else {
       res.writeHead(404).end();
       return;

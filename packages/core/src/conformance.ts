@@ -1,13 +1,13 @@
 /**
- * @anymail/core/conformance: the suite every provider package runs. It imports vitest (an
- * optional peer dependency of @anymail/core), so it lives apart from `@anymail/core/testing`,
- * which apps load under any test framework.
+ * @anymail/core/conformance: the provider conformance suites, as vitest tests (vitest is an
+ * optional peer dependency, needed only by this entry).
  *
  * @example
  * ```ts
- * import { describeProviderConformance } from "@anymail/core/conformance";
+ * import { describeProviderConformance, describeWebhookConformance } from "@anymail/core/conformance";
  *
- * describeProviderConformance({ name: "Acme", createProvider: () => acme({ apiKey: "k", apiUrl }) });
+ * describeProviderConformance({ name: "Example", createProvider: () => example(), validMessage });
+ * describeWebhookConformance({ name: "Example", createProvider: () => exampleWebhooks(), sign, fixtures });
  * ```
  * @module
  */
@@ -16,3 +16,10 @@ export type {
   ConformanceErrorCase,
   ConformanceOptions,
 } from "./internal/testing/conformance.js";
+export { describeWebhookConformance } from "./internal/testing/webhook-conformance.js";
+export type {
+  ConformanceHandlerFactory,
+  WebhookConformanceOptions,
+  WebhookFixture,
+  WebhookRequestCase,
+} from "./internal/testing/webhook-conformance.js";

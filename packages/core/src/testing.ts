@@ -20,3 +20,9 @@ export type {
   TestProvider,
   TestProviderOptions,
 } from "./internal/testing/test-provider.js";
+export { createTestWebhookProvider } from "./internal/testing/test-webhook-provider.js";
+export type {
+  TestSignOptions,
+  TestWebhookProvider,
+  TestWebhookProviderOptions,
+} from "./internal/testing/test-webhook-provider.js";

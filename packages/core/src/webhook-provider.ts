@@ -73,6 +73,12 @@ export interface WebhookProvider {
   readonly kinds: readonly WebhookKind[];
   /** Whether requests of this kind are checked with a signature (else basic auth must be). */
   isSigned(kind: WebhookKind): boolean;
+  /**
+   * True when the ESP signs nothing and the provider was not told to allow that:
+   * `createWebhookHandler` then refuses to be built without `basicAuth`
+   * (or `ANYMAIL_WEBHOOK_SECRET`), instead of only warning.
+   */
+  readonly requiresBasicAuth?: boolean;
   /** Throws AnymailWebhookValidationFailure when the request is not authentic. */
   verify(kind: WebhookKind, request: RawWebhookRequest): Promise<VerifiedWebhook>;
   /**

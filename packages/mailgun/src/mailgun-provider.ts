@@ -8,11 +8,20 @@ import type {
 } from "@anymail/core";
 import { type MailgunOptions, resolveMailgunConfig } from "./config.js";
 import { mailgunFeatures } from "./features.js";
-import { toFormData } from "./internal/form-entries.js";
+import { isFileEntry, type MailgunFormEntry, toFormData } from "./internal/form-entries.js";
 import { createHttpClient } from "./internal/http.js";
 import { apiErrorFromResponse, parseSendResponse, toEspResponse } from "./internal/responses.js";
 import { senderDomainPathSegment } from "./internal/sender-domain.js";
 import { planMailgunRequest } from "./message-converter.js";
+
+// Above this many attachment bytes the body is streamed rather than buffered first.
+const STREAM_FILES_OVER = 256 * 1024;
+
+function fileBytes(entries: readonly MailgunFormEntry[]): number {
+  let total = 0;
+  for (const entry of entries) if (isFileEntry(entry)) total += entry.content.byteLength;
+  return total;
+}
 
 /**
  * The Mailgun provider: a core {@link Provider} plus the resolved settings.
@@ -88,6 +97,7 @@ export function mailgun(options: MailgunOptions = {}): MailgunProvider {
           accept: "application/json",
         },
         body: toFormData(request.entries),
+        stream: fileBytes(request.entries) > STREAM_FILES_OVER,
         timeoutMs: config.timeoutMs,
         signal: context.signal,
       });

@@ -186,6 +186,18 @@ describe("standard email features (MailgunBackendStandardEmailTests)", () => {
     expect(raw.includes(Buffer.from('filename="émoticône.img"'))).toBe(true);
   });
 
+  it("buffers small bodies with a Content-Length and streams large attachments", async () => {
+    const { sent: small } = await sendCaptured(server, baseMessage);
+    expect(Number(small.request.headers["content-length"])).toBe(small.request.body.byteLength);
+    const big = new Uint8Array(300 * 1024).map((_, i) => (i * 7) % 251);
+    const { sent: large } = await sendCaptured(server, {
+      ...baseMessage,
+      attachments: [{ filename: "big.bin", content: big, contentType: "application/octet-stream" }],
+    });
+    expect(large.request.headers["transfer-encoding"]).toBe("chunked");
+    expect(large.files("attachment")[0]!.content.equals(Buffer.from(big))).toBe(true);
+  });
+
   it("refuses an inline attachment without Content-ID (test_inline_missing_content_id)", async () => {
     const { error, requests } = await sendExpectingError(server, {
       ...baseMessage,

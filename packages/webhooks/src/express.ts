@@ -1,8 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
-import type { WebhookHandlerOptions } from "./handler.js";
+import type { WebhookHandlerOptions } from "./options.js";
 import { createWebhookEngine } from "./internal/engine.js";
-import { fromNodeRequest, sendReply } from "./internal/node-bridge.js";
+import { fromNodeRequest, sendReply } from "./internal/node/bridge.js";
 
 /**
  * Options of {@link anymailExpress}: the same as `createWebhookHandler`'s.

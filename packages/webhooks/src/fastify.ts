@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
-import type { WebhookHandlerOptions } from "./handler.js";
+import type { WebhookHandlerOptions } from "./options.js";
 import { createWebhookEngine } from "./internal/engine.js";
-import { fromNodeRequest, sendReply } from "./internal/node-bridge.js";
+import { fromNodeRequest, sendReply } from "./internal/node/bridge.js";
 
 /**
  * Options of {@link anymailFastify}: `createWebhookHandler`'s; Fastify adds `prefix`.

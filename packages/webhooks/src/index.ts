@@ -17,7 +17,8 @@
  * @module
  */
 export { createWebhookHandler } from "./handler.js";
-export type { WebhookEventContext, WebhookHandler, WebhookHandlerOptions } from "./handler.js";
+export type { WebhookHandler } from "./handler.js";
+export type { WebhookEventContext, WebhookHandlerOptions } from "./options.js";
 export { createMemoryReplayStore } from "./replay-store.js";
 export type { MemoryReplayStoreOptions, ReplayStore } from "./replay-store.js";
 export type {

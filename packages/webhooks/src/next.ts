@@ -1,5 +1,6 @@
-import type { WebhookHandlerOptions } from "./handler.js";
+import type { WebhookHandlerOptions } from "./options.js";
 import { createWebhookEngine } from "./internal/engine.js";
+import { handleWebRequest } from "./internal/web/bridge.js";
 
 /**
  * Options of {@link anymailNext}: the same as `createWebhookHandler`'s.
@@ -40,6 +41,6 @@ export interface AnymailNextHandlers {
  */
 export function anymailNext(options: AnymailNextOptions): AnymailNextHandlers {
   const engine = createWebhookEngine(options);
-  const handle = (request: Request) => engine.handle(request);
+  const handle = (request: Request) => handleWebRequest(engine, request);
   return { POST: handle, HEAD: handle };
 }

@@ -2,7 +2,7 @@ import express4 from "express4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anymailExpress, EXPRESS_BODY_ALREADY_PARSED } from "../src/express.js";
 import { listen, trackingRecorder } from "./support/servers.js";
-import { svixHeaders, trackingPayload } from "./support/signing.js";
+import { signHeaders, trackingPayload } from "./support/signing.js";
 
 // Express 4's body-parser 1.x marks what it consumed differently from Express 5's
 // (`req._body`, and `req.body = {}` even for requests it skipped), which the adapter must read.
@@ -30,10 +30,10 @@ describe("Express 4 with body-parser 1.x mounted first", () => {
 
   it("refuses JSON the parser already consumed, saying how to mount anymail", async () => {
     const body = JSON.stringify(trackingPayload(), null, 2);
-    const response = await fetch(`${jsonFirst}/anymail/resend/tracking`, {
+    const response = await fetch(`${jsonFirst}/anymail/test/tracking`, {
       method: "POST",
       body,
-      headers: { ...svixHeaders(body), "content-type": "application/json" },
+      headers: { ...signHeaders(body), "content-type": "application/json" },
     });
     expect(response.status).toBe(500);
     expect(await response.text()).toContain(EXPRESS_BODY_ALREADY_PARSED);
@@ -41,11 +41,11 @@ describe("Express 4 with body-parser 1.x mounted first", () => {
   });
 
   it("verifies a body the parser skipped (its `req.body = {}` is not mistaken for a parse)", async () => {
-    const body = JSON.stringify(trackingPayload("email.opened"));
-    const response = await fetch(`${jsonForOtherTypes}/anymail/resend/tracking`, {
+    const body = JSON.stringify(trackingPayload("opened"));
+    const response = await fetch(`${jsonForOtherTypes}/anymail/test/tracking`, {
       method: "POST",
       body,
-      headers: { ...svixHeaders(body), "content-type": "text/plain" },
+      headers: { ...signHeaders(body), "content-type": "text/plain" },
     });
     expect(response.status).toBe(200);
     expect(events.at(-1)?.eventType).toBe("opened");

@@ -1,10 +1,9 @@
 import type { LogRecord, WebhookProvider } from "@anymail/core";
 import { AnymailAPIError } from "@anymail/core";
-import { resendWebhooks } from "@anymail/resend";
 import { describe, expect, it } from "vitest";
 import { createMemoryReplayStore, createWebhookHandler, type ReplayStore } from "../src/index.js";
 import { describeWebhookEndpoint } from "./support/suite.js";
-import { basic, nextId, SIGNING_SECRET, svixHeaders, trackingPayload } from "./support/signing.js";
+import { basic, nextId, signHeaders, trackingPayload, testProvider } from "./support/signing.js";
 
 describeWebhookEndpoint("bare handle(Request)", async (options) => {
   const { handle } = createWebhookHandler(options);
@@ -14,10 +13,10 @@ describeWebhookEndpoint("bare handle(Request)", async (options) => {
   };
 });
 
-const URL_TRACKING = "https://app.example/hooks/resend/tracking";
+const URL_TRACKING = "https://app.example/hooks/test/tracking";
 
 function post(body: string, headers: Record<string, string> = {}, url = URL_TRACKING): Request {
-  return new Request(url, { method: "POST", body, headers: { ...svixHeaders(body), ...headers } });
+  return new Request(url, { method: "POST", body, headers: { ...signHeaders(body), ...headers } });
 }
 
 describe("createWebhookHandler details", () => {
@@ -31,7 +30,7 @@ describe("createWebhookHandler details", () => {
       },
     });
     const handler = createWebhookHandler({
-      providers: [resendWebhooks({ signingSecret: SIGNING_SECRET })],
+      providers: [testProvider()],
       maxBodyBytes: 4096,
       onTracking: () => {},
       logger: () => {},
@@ -50,7 +49,7 @@ describe("createWebhookHandler details", () => {
   it("warns once, loudly, when neither basic auth nor a signature protects a route", async () => {
     const logs: LogRecord[] = [];
     const handler = createWebhookHandler({
-      providers: [resendWebhooks({})],
+      providers: [testProvider(null)],
       basicAuth: [],
       onTracking: () => {},
       logger: (record) => logs.push(record),
@@ -60,19 +59,19 @@ describe("createWebhookHandler details", () => {
     await handler.handle(post(body));
     const warnings = logs.filter((r) => r.level === "warn" && /INSECURE/.test(r.message));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]!.message).toContain("/resend/tracking");
-    expect(warnings[0]!.message).not.toContain("/resend/inbound"); // no onInbound: route not served
+    expect(warnings[0]!.message).toContain("/test/tracking");
+    expect(warnings[0]!.message).not.toContain("/test/inbound"); // no onInbound: route not served
   });
 
   it("does not warn when each served route is signed or basic auth is set", () => {
     const logs: LogRecord[] = [];
     createWebhookHandler({
-      providers: [resendWebhooks({ signingSecret: SIGNING_SECRET })],
+      providers: [testProvider()],
       onTracking: () => {},
       logger: (r) => logs.push(r),
     });
     createWebhookHandler({
-      providers: [resendWebhooks({})],
+      providers: [testProvider(null)],
       basicAuth: "a:b",
       onTracking: () => {},
       logger: (r) => logs.push(r),
@@ -84,7 +83,7 @@ describe("createWebhookHandler details", () => {
     process.env.ANYMAIL_WEBHOOK_SECRET = "env-user:env-pass";
     try {
       const handler = createWebhookHandler({
-        providers: [resendWebhooks({})],
+        providers: [testProvider(null)],
         onTracking: () => {},
         logger: () => {},
       });
@@ -103,13 +102,11 @@ describe("createWebhookHandler details", () => {
 
   it("answers 404 for a kind without a handler, before reading anything", async () => {
     const handler = createWebhookHandler({
-      providers: [resendWebhooks({ signingSecret: SIGNING_SECRET })],
+      providers: [testProvider()],
       onTracking: () => {},
       logger: () => {},
     });
-    const response = await handler.handle(
-      post("{}", {}, "https://app.example/hooks/resend/inbound"),
-    );
+    const response = await handler.handle(post("{}", {}, "https://app.example/hooks/test/inbound"));
     expect(response.status).toBe(404);
   });
 
@@ -122,7 +119,7 @@ describe("createWebhookHandler details", () => {
       verify: async () => ({ deliveryId: "d1" }),
       parse: async () => {
         calls++;
-        throw new AnymailAPIError("Resend API timed out", { kind: "timeout", retryable: true });
+        throw new AnymailAPIError("the ESP's API timed out", { kind: "timeout", retryable: true });
       },
     };
     const handler = createWebhookHandler({
@@ -147,7 +144,7 @@ describe("createWebhookHandler details", () => {
     });
     let calls = 0;
     const handler = createWebhookHandler({
-      providers: [resendWebhooks({ signingSecret: SIGNING_SECRET })],
+      providers: [testProvider()],
       onTracking: async () => {
         calls++;
         await gate;
@@ -155,7 +152,7 @@ describe("createWebhookHandler details", () => {
       logger: () => {},
     });
     const body = JSON.stringify(trackingPayload());
-    const headers = svixHeaders(body, { id: nextId() });
+    const headers = signHeaders(body, { id: nextId() });
     const first = handler.handle(new Request(URL_TRACKING, { method: "POST", body, headers }));
     const second = handler.handle(new Request(URL_TRACKING, { method: "POST", body, headers }));
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -177,7 +174,7 @@ describe("createWebhookHandler details", () => {
     };
     let fail = true;
     const handler = createWebhookHandler({
-      providers: [resendWebhooks({ signingSecret: SIGNING_SECRET })],
+      providers: [testProvider()],
       replayStore: store,
       onTracking: () => {
         if (fail) throw new Error("no");
@@ -185,7 +182,7 @@ describe("createWebhookHandler details", () => {
       logger: () => {},
     });
     const body = JSON.stringify(trackingPayload());
-    const headers = svixHeaders(body, { id: "msg_store" });
+    const headers = signHeaders(body, { id: "msg_store" });
     expect(
       (await handler.handle(new Request(URL_TRACKING, { method: "POST", body, headers }))).status,
     ).toBe(500);
@@ -194,12 +191,12 @@ describe("createWebhookHandler details", () => {
     expect(
       (await handler.handle(new Request(URL_TRACKING, { method: "POST", body, headers }))).status,
     ).toBe(200);
-    expect(added).toEqual(["resend/tracking/msg_store"]);
+    expect(added).toEqual(["test/tracking/msg_store"]);
   });
 
   it("a replay store that is down answers 500 (the ESP retries) instead of crashing", async () => {
     const handler = createWebhookHandler({
-      providers: [resendWebhooks({ signingSecret: SIGNING_SECRET })],
+      providers: [testProvider()],
       replayStore: { has: () => Promise.reject(new Error("redis down")), add: () => {} },
       onTracking: () => {},
       logger: () => {},
@@ -211,7 +208,7 @@ describe("createWebhookHandler details", () => {
   it("replayStore: false turns de-duplication off", async () => {
     let calls = 0;
     const handler = createWebhookHandler({
-      providers: [resendWebhooks({ signingSecret: SIGNING_SECRET })],
+      providers: [testProvider()],
       replayStore: false,
       onTracking: () => {
         calls++;
@@ -219,7 +216,7 @@ describe("createWebhookHandler details", () => {
       logger: () => {},
     });
     const body = JSON.stringify(trackingPayload());
-    const headers = svixHeaders(body, { id: "msg_again" });
+    const headers = signHeaders(body, { id: "msg_again" });
     await handler.handle(new Request(URL_TRACKING, { method: "POST", body, headers }));
     await handler.handle(new Request(URL_TRACKING, { method: "POST", body, headers }));
     expect(calls).toBe(2);
@@ -227,7 +224,7 @@ describe("createWebhookHandler details", () => {
 
   it("rejects invalid options", () => {
     expect(() => createWebhookHandler({ providers: [], maxBodyBytes: 0 })).toThrow(/maxBodyBytes/);
-    const twice = [resendWebhooks({}), resendWebhooks({})];
+    const twice = [testProvider(null), testProvider(null)];
     expect(() => createWebhookHandler({ providers: twice })).toThrow(/two providers/);
   });
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { NodeRequestHeaders } from "../src/internal/node-headers.js";
+import { NodeRequestHeaders } from "../src/internal/node/headers.js";
 
 /** What the adapters built before: a real Headers filled by append. */
 function appended(raw: readonly string[]): Headers {

@@ -6,6 +6,8 @@ export interface PostRequest {
   url: URL;
   headers: Record<string, string>;
   body: FormData;
+  /** Stream the encoded body (large attachments) instead of buffering it with a Content-Length. */
+  stream: boolean;
   timeoutMs: number;
   signal?: AbortSignal;
 }
@@ -83,7 +85,10 @@ export function createHttpClient(options: {
         // The platform's own multipart encoder (the one fetch uses): it picks the boundary
         // and streams each file part from its Blob. Handing FormData to npm undici directly
         // breaks when the global FormData comes from the runtime's bundled undici copy.
+        // Small bodies are buffered: one write with a Content-Length costs about half the
+        // CPU of a streamed, chunked body.
         const encoded = new Response(request.body);
+        const payload = request.stream ? encoded.body : new Uint8Array(await encoded.arrayBuffer());
         const response = await client.request({
           origin: url.origin,
           path: url.pathname + url.search,
@@ -92,7 +97,7 @@ export function createHttpClient(options: {
             ...request.headers,
             "content-type": encoded.headers.get("content-type") ?? "multipart/form-data",
           },
-          body: encoded.body as unknown as Dispatcher.DispatchOptions["body"],
+          body: payload as unknown as Dispatcher.DispatchOptions["body"],
           signal: signal ?? null,
           headersTimeout: request.timeoutMs,
           bodyTimeout: request.timeoutMs,

@@ -26,3 +26,15 @@ export function bytesBody(body: Uint8Array): BodySource {
     discard() {},
   };
 }
+
+/** One buffer from the chunks read, without a copy when there was only one. */
+export function joinChunks(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}

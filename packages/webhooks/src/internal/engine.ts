@@ -1,5 +1,5 @@
 import {
-  type AnymailError,
+  AnymailConfigurationError,
   isAnymailError,
   type Logger,
   type ParsedWebhook,
@@ -7,44 +7,30 @@ import {
   type VerifiedWebhook,
   type WebhookKind,
   type WebhookProvider,
-  AnymailConfigurationError,
 } from "@anymail/core";
-import type { WebhookEventContext, WebhookHandlerOptions } from "../handler.js";
+import type { WebhookEventContext, WebhookHandlerOptions } from "../options.js";
 import { createMemoryReplayStore } from "../replay-store.js";
 import { createBasicAuthCheck } from "./basic-auth.js";
-import type { BodySource } from "./body-source.js";
-import { webBody } from "./read-body.js";
-import { HANDLED, HEAD_OK, textReply as text, toResponse, type WebhookReply } from "./reply.js";
+import { createDeduplicator } from "./dedupe.js";
+import type { WebhookInput } from "./input.js";
+import { consoleLogger, errorSummary } from "./log.js";
+import { requireBasicAuthWhereNeeded, servedRoutes, warnIfInsecure } from "./providers.js";
+import { HANDLED, HEAD_OK, textReply as text, type WebhookReply } from "./reply.js";
 import { routeOf, type WebhookRoute } from "./route.js";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 const ALLOW = "POST, HEAD";
+const ALREADY_HANDLED = Object.freeze(text(200, "Already handled"));
 
-/**
- * A request as the engine needs it, from a Web `Request` or straight from a Node one:
- * the Node adapters fill it without building a `Request` or a Web stream.
- */
-export interface WebhookInput {
-  method: string;
-  /** The absolute URL, as providers see it in `RawWebhookRequest.url`. */
-  url: string;
-  /** The URL's path, which routes the request. */
-  pathname: string;
-  headers: Headers;
-  body: BodySource;
-  /** The Web `Request` for `context.request`; called only when a handler reads it. */
-  toRequest(body: Uint8Array): Request;
-}
-
-/** The handler plus what adapters need to decide whether a request is theirs. */
+/** The byte-level webhook pipeline every adapter and `handle()` run through. */
 export interface WebhookEngine {
-  handle(request: Request): Promise<Response>;
-  /** The byte-level core behind `handle`; never rejects. */
+  /** Routes, authenticates, reads, verifies, de-duplicates, parses, dispatches; never rejects. */
   process(input: WebhookInput): Promise<WebhookReply>;
   /** Whether `pathname` names a served provider and kind (adapters pass others on). */
   matches(pathname: string): boolean;
   readonly maxBodyBytes: number;
+  readonly bodyTimeoutMs: number;
   /** The configured logger (or the console one), for adapter-level problems. */
   readonly log: Logger;
 }
@@ -67,19 +53,6 @@ function lazyContext(
   };
 }
 
-const consoleLogger: Logger = (record) => {
-  const { level, message, ...rest } = record;
-  if (level === "error") console.error(`[anymail] ${message}`, rest);
-  else if (level === "warn") console.warn(`[anymail] ${message}`, rest);
-};
-
-function errorSummary(error: unknown): Record<string, unknown> {
-  if (isAnymailError(error))
-    return { errorName: error.name, errorCode: error.code, errorMessage: error.message };
-  if (error instanceof Error) return { errorName: error.name, errorMessage: error.message };
-  return { errorMessage: String(error) };
-}
-
 /** Builds the engine shared by `createWebhookHandler` and the framework adapters. */
 export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngine {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -89,45 +62,15 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
     );
   }
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
-  const providers = new Map<string, WebhookProvider>();
-  for (const provider of options.providers) {
-    const name = provider.name.toLowerCase();
-    if (providers.has(name)) {
-      throw new AnymailConfigurationError(
-        `createWebhookHandler: two providers are named "${name}"; each needs its own URL segment`,
-      );
-    }
-    providers.set(name, provider);
-  }
+  const routes = servedRoutes(options);
   const basicAuth = createBasicAuthCheck(options.basicAuth);
+  const log = options.logger ?? consoleLogger;
   const replayStore =
     options.replayStore === false ? undefined : (options.replayStore ?? createMemoryReplayStore());
-  const log = options.logger ?? consoleLogger;
-  const inFlight = new Map<string, Promise<boolean>>();
-
-  const handles = (kind: WebhookKind) =>
-    kind === "tracking" ? options.onTracking !== undefined : options.onInbound !== undefined;
-
-  const served = (route: WebhookRoute | undefined): WebhookProvider | undefined => {
-    if (route === undefined || !handles(route.kind)) return undefined;
-    const provider = providers.get(route.provider);
-    return provider?.kinds.includes(route.kind) ? provider : undefined;
-  };
-
+  const dedupe = createDeduplicator(replayStore, log);
   if (!basicAuth.configured) {
-    const open: string[] = [];
-    for (const [name, provider] of providers) {
-      for (const kind of provider.kinds) {
-        if (handles(kind) && !provider.isSigned(kind)) open.push(`/${name}/${kind}`);
-      }
-    }
-    if (open.length > 0) {
-      log({
-        level: "warn",
-        message: `INSECURE webhook configuration: ${open.join(", ")} check neither a signature nor basic auth, so anyone on the web can post fake events. Set the provider's signing secret, or basicAuth / ANYMAIL_WEBHOOK_SECRET.`,
-        routes: open,
-      });
-    }
+    requireBasicAuthWhereNeeded(options.providers);
+    warnIfInsecure(routes.unsigned(), log);
   }
 
   async function dispatch(
@@ -136,7 +79,7 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
     input: WebhookInput,
     body: Uint8Array,
   ): Promise<void> {
-    // One context per delivery, shared by its events, as before.
+    // One context per delivery, shared by its events.
     const context = lazyContext(provider.name, parsed.kind, input, body);
     // Handlers that return nothing cost no extra turn of the microtask queue.
     if (parsed.kind === "tracking") {
@@ -152,7 +95,7 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
     }
   }
 
-  /** Parses and dispatches; never rejects, so a concurrent duplicate can wait on it. */
+  /** Parses, dispatches and records; never rejects, so a concurrent duplicate can wait on it. */
   async function complete(
     provider: WebhookProvider,
     route: WebhookRoute,
@@ -203,59 +146,43 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
       });
       return text(500, "Webhook handler failed; please retry");
     }
-    if (key !== undefined && replayStore !== undefined) {
-      try {
-        // The in-memory store answers synchronously: no extra microtask turn for it.
-        const recording = replayStore.add(key);
-        if (recording !== undefined) await recording;
-      } catch (error) {
-        // The events were handled; a store outage must not make the ESP resend them.
-        log({
-          level: "error",
-          message: "The replay store could not record a handled delivery",
-          ...where(),
-          ...errorSummary(error),
-        });
-      }
+    if (key !== undefined) {
+      const recording = dedupe.record(key, where());
+      if (recording !== undefined) await recording;
     }
     return HANDLED;
   }
 
-  function process(input: WebhookInput): Promise<WebhookReply> {
-    return processInput(input).catch((error: unknown) => {
-      // E.g. a replay store that is down: answer 500 so the ESP delivers again later.
-      log({ level: "error", message: "Webhook request failed", ...errorSummary(error) });
-      return text(500, "Webhook processing failed; please retry");
-    });
-  }
-
-  async function handle(request: Request): Promise<Response> {
-    let pathname: string;
+  async function verify(
+    provider: WebhookProvider,
+    kind: WebhookKind,
+    raw: RawWebhookRequest,
+  ): Promise<VerifiedWebhook | WebhookReply> {
     try {
-      pathname = new URL(request.url).pathname;
-    } catch {
-      return toResponse(text(404, "Not found"));
+      return await provider.verify(kind, raw);
+    } catch (error) {
+      const where = { provider: provider.name, kind };
+      if (isAnymailError(error, "webhook_validation_failure")) {
+        log({ level: "warn", message: error.message, ...where });
+        return text(401, error.message);
+      }
+      log({
+        level: "error",
+        message: `Could not verify a ${provider.name} ${kind} webhook`,
+        ...where,
+        ...errorSummary(error),
+      });
+      return text(500, "Webhook verification failed; please retry");
     }
-    const input: WebhookInput = {
-      method: request.method,
-      url: request.url,
-      pathname,
-      headers: request.headers,
-      body: webBody(request),
-      toRequest: () => request,
-    };
-    return toResponse(await process(input));
   }
 
   async function processInput(input: WebhookInput): Promise<WebhookReply> {
     const route = routeOf(input.pathname);
-    const provider = served(route);
+    const provider = routes.providerFor(route);
     if (route === undefined || provider === undefined) return text(404, "Not found");
 
     if (input.method === "HEAD") return HEAD_OK;
-    if (input.method !== "POST") {
-      return text(405, "Method not allowed", { allow: ALLOW });
-    }
+    if (input.method !== "POST") return text(405, "Method not allowed", { allow: ALLOW });
     if (basicAuth.configured && !(await basicAuth.check(input.headers.get("authorization")))) {
       await input.body.discard();
       return text(401, "Missing or invalid basic auth", {
@@ -270,8 +197,9 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
       if (read.reason === "too_large") {
         return text(413, `Body larger than ${maxBodyBytes} bytes`, { connection: "close" });
       }
-      if (read.reason === "timeout")
+      if (read.reason === "timeout") {
         return text(408, "Body not received in time", { connection: "close" });
+      }
       return text(400, "Body could not be read");
     }
     const raw: RawWebhookRequest = {
@@ -281,58 +209,26 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
       body: read.body,
     };
 
-    let verified: VerifiedWebhook;
-    try {
-      verified = await provider.verify(route.kind, raw);
-    } catch (error) {
-      if (isAnymailError(error, "webhook_validation_failure")) {
-        log({
-          level: "warn",
-          message: (error as AnymailError).message,
-          provider: provider.name,
-          kind: route.kind,
-        });
-        return text(401, error.message);
-      }
-      log({
-        level: "error",
-        message: `Could not verify a ${provider.name} ${route.kind} webhook`,
-        provider: provider.name,
-        kind: route.kind,
-        ...errorSummary(error),
-      });
-      return text(500, "Webhook verification failed; please retry");
-    }
+    const verified = await verify(provider, route.kind, raw);
+    if ("status" in verified) return verified;
 
-    const deliveryId = verified.deliveryId;
-    const key =
-      deliveryId === undefined || replayStore === undefined
-        ? undefined
-        : `${provider.name}/${route.kind}/${deliveryId}`;
-    if (key !== undefined) {
-      const known = replayStore!.has(key);
-      if (typeof known === "boolean" ? known : await known) return text(200, "Already handled");
-      const earlier = inFlight.get(key);
-      // A concurrent redelivery waits for the first attempt instead of running in parallel.
-      if (earlier !== undefined && (await earlier)) return text(200, "Already handled");
-    }
-
-    const work = complete(provider, route, raw, input, verified, key);
-    if (key === undefined) return work;
-    const succeeded = work.then((reply) => reply.status >= 200 && reply.status < 300);
-    inFlight.set(key, succeeded);
-    try {
-      return await work;
-    } finally {
-      if (inFlight.get(key) === succeeded) inFlight.delete(key);
-    }
+    const key = dedupe.keyOf(provider.name, route.kind, verified.deliveryId);
+    if (key === undefined) return complete(provider, route, raw, input, verified, key);
+    const seen = dedupe.handled(key);
+    if (typeof seen === "boolean" ? seen : await seen) return ALREADY_HANDLED;
+    return dedupe.track(key, complete(provider, route, raw, input, verified, key));
   }
 
   return {
-    handle,
-    process,
-    matches: (pathname) => served(routeOf(pathname)) !== undefined,
+    process: (input) =>
+      processInput(input).catch((error: unknown) => {
+        // E.g. a replay store that is down: answer 500 so the ESP delivers again later.
+        log({ level: "error", message: "Webhook request failed", ...errorSummary(error) });
+        return text(500, "Webhook processing failed; please retry");
+      }),
+    matches: (pathname) => routes.providerFor(routeOf(pathname)) !== undefined,
     maxBodyBytes,
+    bodyTimeoutMs,
     log,
   };
 }

@@ -1,6 +1,6 @@
 /** One way of serving the handler: a real server, or a direct call for Next route handlers. */
 export interface Endpoint {
-  /** Sends a request to `path` (e.g. `/anymail/resend/tracking`). */
+  /** Sends a request to `path` (e.g. `/anymail/test/tracking`). */
   send(path: string, init: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }

@@ -1,9 +1,8 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { resendWebhooks } from "@anymail/resend";
 import type { Express } from "express";
 import type { TrackingEvent, WebhookHandlerOptions } from "../../src/index.js";
-import { SIGNING_SECRET } from "./signing.js";
+import { testProvider } from "./signing.js";
 
 /** Listens on 127.0.0.1 with a free port; resolves to the base URL and a closer. */
 export async function listen(app: Express): Promise<{ url: string; close: () => Promise<void> }> {
@@ -26,7 +25,7 @@ export function trackingRecorder(): { events: TrackingEvent[]; options: WebhookH
   return {
     events,
     options: {
-      providers: [resendWebhooks({ signingSecret: SIGNING_SECRET })],
+      providers: [testProvider()],
       onTracking: (event) => {
         events.push(event);
       },

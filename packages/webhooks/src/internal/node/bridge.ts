@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { bytesBody } from "./body-source.js";
-import type { WebhookInput } from "./engine.js";
-import { nodeBody } from "./node-body.js";
-import { NodeRequestHeaders } from "./node-headers.js";
-import type { WebhookReply } from "./reply.js";
+import { bytesBody } from "../body-source.js";
+import type { WebhookInput } from "../input.js";
+import type { WebhookReply } from "../reply.js";
+import { nodeBody } from "./body.js";
+import { NodeRequestHeaders } from "./headers.js";
 
 /** How to read a Node request. */
 export interface NodeRequestOptions {

@@ -1,4 +1,4 @@
-import type { BodyReadResult, BodySource } from "./body-source.js";
+import { type BodyReadResult, type BodySource, joinChunks } from "../body-source.js";
 
 /**
  * Reads a Web request body while counting: as soon as it passes `maxBytes` reading stops
@@ -53,18 +53,6 @@ export async function readBodyWithLimit(
     }
   }
   return { ok: true, body: joinChunks(chunks, total) };
-}
-
-/** One buffer from the chunks read, without a copy when there was only one. */
-export function joinChunks(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
 }
 
 /** The body of a Web `Request` as a {@link BodySource}. */

@@ -1,15 +1,34 @@
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { InboundEvent, TrackingEvent } from "@anymail/core";
-import { resendWebhooks } from "@anymail/resend";
+import { resendWebhooks } from "../../src/index.js";
 import { type ResendEmulator, startResendEmulator } from "@anymail/resend-emulator";
-import express from "express";
+import express, { type Express } from "express";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { anymailExpress } from "../src/express.js";
-import { anymailFastify } from "../src/fastify.js";
-import type { WebhookHandlerOptions } from "../src/index.js";
-import { listen } from "./support/servers.js";
-import { INBOUND_SECRET, SIGNING_SECRET } from "./support/signing.js";
+import type { WebhookHandlerOptions } from "@anymail/webhooks";
+import { anymailExpress } from "@anymail/webhooks/express";
+import { anymailFastify } from "@anymail/webhooks/fastify";
+
+// The Resend event-mapping oracle end to end: the emulator sends, signs (svix) and
+// delivers every event type to @anymail/webhooks' Express and Fastify adapters.
+const SIGNING_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const INBOUND_SECRET = "whsec_dGhpcyBpcyBhIGRpZmZlcmVudCBrZXkhIQ==";
+
+/** Listens on 127.0.0.1 with a free port; resolves to the base URL and a closer. */
+async function listen(app: Express): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = await new Promise((resolve) => {
+    const started = app.listen(0, "127.0.0.1", () => resolve(started));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 interface Recorded {
   tracking: TrackingEvent[];

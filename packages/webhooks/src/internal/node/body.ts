@@ -1,6 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { BodyReadResult, BodySource } from "./body-source.js";
-import { joinChunks } from "./read-body.js";
+import { type BodyReadResult, type BodySource, joinChunks } from "../body-source.js";
 
 const EMPTY = new Uint8Array(0);
 
