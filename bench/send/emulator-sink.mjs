@@ -1,6 +1,6 @@
 // The emulator as a second sink, in its own process: webhooks off, rate limit off, so the
-// numbers show what a test suite pointed at @anymail/resend-emulator can expect.
-import { startResendEmulator } from "@anymail/resend-emulator";
+// numbers show what a test suite pointed at @anymail/emulator can expect.
+import { startResendEmulator } from "@anymail/emulator";
 import { serveParent } from "../lib/child.mjs";
 
 try {

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createMailer, type InboundEvent, inlineImage, type Mailer } from "@anymail/core";
 import { resend, resendWebhooks } from "@anymail/resend";
-import { type ResendEmulator, startResendEmulator } from "@anymail/resend-emulator";
+import { type ResendEmulator, startResendEmulator } from "@anymail/emulator";
 import { anymailExpress } from "@anymail/webhooks/express";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { type ComposeRequest, composeMessage } from "./internal/compose.js";

@@ -1,5 +1,5 @@
 import type { Browser } from "playwright-core";
-import { type ResendEmulator, startResendEmulator } from "@anymail/resend-emulator";
+import { type ResendEmulator, startResendEmulator } from "@anymail/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Playground, startPlayground } from "../src/playground.js";
 import { browserUnavailableReason, launchChromium } from "./browser.js";

@@ -1,5 +1,5 @@
 import { describeProviderConformance } from "@anymail/core/conformance";
-import { type ResendEmulator, startResendEmulator } from "@anymail/resend-emulator";
+import { type ResendEmulator, startResendEmulator } from "@anymail/emulator";
 import { afterAll, beforeAll } from "vitest";
 import { resend } from "../src/index.js";
 

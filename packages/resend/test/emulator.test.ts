@@ -1,5 +1,5 @@
 import { createMailer, type EmailMessage, type LogRecord, type RetryOptions } from "@anymail/core";
-import { type ResendEmulator, startResendEmulator } from "@anymail/resend-emulator";
+import { type ResendEmulator, startResendEmulator } from "@anymail/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { resend } from "../src/index.js";
 import { recipients } from "./support/messages.js";

@@ -77,7 +77,7 @@ function lazyLoadingScript(format: "esm" | "cjs"): string {
     steps.afterResendLookup = loaded();
     steps.lookedUpType = core.normalizeAttachment({ filename: "report.pdf", content: "x" }).mimeType;
 
-    const { startResendEmulator } = require("@anymail/resend-emulator");
+    const { startResendEmulator } = require("@anymail/emulator");
     const { Webhook } = require("svix");
     const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     const emu = await startResendEmulator({ port: 0, rateLimit: false });

@@ -15,8 +15,9 @@ export type AnymailFastifyOptions = WebhookHandlerOptions;
 
 /**
  * A Fastify 5 plugin serving anymail webhooks under its `prefix`. Inside its own scope it
- * replaces the content-type parsers with one that keeps the raw bytes (the signature is
- * over them); the rest of your app keeps its JSON parsing. Register it without
+ * replaces the content-type parsers with a pass-through one, so anymail reads the raw bytes
+ * (the signature is over them) with `maxBodyBytes` and `bodyTimeoutMs`; the rest of your
+ * app keeps its JSON parsing. Register it without
  * `fastify-plugin` so that scope stays encapsulated.
  *
  * @example
@@ -34,18 +35,16 @@ export const anymailFastify: FastifyPluginAsync<AnymailFastifyOptions> = async (
   options,
 ) => {
   const engine = createWebhookEngine(options);
+  // A pass-through parser: Fastify leaves the body stream unread, and anymail reads it with
+  // its own byte limit and bodyTimeoutMs. Fastify's buffering parser has no body timeout
+  // (and `requestTimeout` is off by default), so a stalled upload would hold the socket open.
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(
-    "*",
-    { parseAs: "buffer", bodyLimit: engine.maxBodyBytes },
-    (_request, body, done) => done(null, body),
-  );
+  fastify.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
   fastify.route({
     method: ["POST", "HEAD", "GET", "PUT", "PATCH", "DELETE", "OPTIONS"],
     url: "/*",
     handler: (request, reply) => {
-      const body = request.body instanceof Uint8Array ? request.body : undefined;
-      const input = fromNodeRequest(request.raw, body === undefined ? {} : { body });
+      const input = fromNodeRequest(request.raw);
       // The answer is written to the socket directly; Fastify has nothing left to do.
       reply.hijack();
       engine

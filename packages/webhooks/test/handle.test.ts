@@ -2,15 +2,15 @@ import type { LogRecord, WebhookProvider } from "@anymail/core";
 import { AnymailAPIError } from "@anymail/core";
 import { describe, expect, it } from "vitest";
 import { createMemoryReplayStore, createWebhookHandler, type ReplayStore } from "../src/index.js";
+import { streamingSend } from "./support/endpoint.js";
 import { describeWebhookEndpoint } from "./support/suite.js";
 import { basic, nextId, signHeaders, trackingPayload, testProvider } from "./support/signing.js";
 
 describeWebhookEndpoint("bare handle(Request)", async (options) => {
   const { handle } = createWebhookHandler(options);
-  return {
-    send: (path, init) => handle(new Request(new URL(path, "https://app.example"), init)),
-    close: async () => {},
-  };
+  const send = (path: string, init: RequestInit) =>
+    handle(new Request(new URL(path, "https://app.example"), init));
+  return { send, sendSlowly: streamingSend(send), close: async () => {} };
 });
 
 const URL_TRACKING = "https://app.example/hooks/test/tracking";

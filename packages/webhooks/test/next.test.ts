@@ -1,6 +1,7 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { anymailNext } from "../src/next.js";
+import { streamingSend } from "./support/endpoint.js";
 import { describeWebhookEndpoint } from "./support/suite.js";
 
 // The route file app/anymail/[...path]/route.ts does `export const { POST, HEAD } = anymailNext(...)`;
@@ -9,18 +10,16 @@ describeWebhookEndpoint(
   "Next 16 App Router route handlers",
   async (options) => {
     const { POST, HEAD } = anymailNext(options);
-    return {
-      send: (path, init) => {
-        const request = new NextRequest(
-          new URL(path, "https://app.example"),
-          init as ConstructorParameters<typeof NextRequest>[1],
-        );
-        if (request.method === "HEAD") return HEAD(request);
-        if (request.method === "POST") return POST(request);
-        throw new Error(`Next would answer ${request.method} itself`);
-      },
-      close: async () => {},
+    const send = (path: string, init: RequestInit) => {
+      const request = new NextRequest(
+        new URL(path, "https://app.example"),
+        init as ConstructorParameters<typeof NextRequest>[1],
+      );
+      if (request.method === "HEAD") return HEAD(request);
+      if (request.method === "POST") return POST(request);
+      throw new Error(`Next would answer ${request.method} itself`);
     };
+    return { send, sendSlowly: streamingSend(send), close: async () => {} };
   },
   { wrongMethod: false },
 );

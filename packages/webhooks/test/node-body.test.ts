@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
+import type { AddressInfo } from "node:net";
 import type { TrackingEvent } from "@anymail/core";
 import express from "express";
 import Fastify from "fastify";
@@ -11,54 +11,11 @@ import type { BodyReadResult } from "../src/internal/body-source.js";
 import { nodeBody } from "../src/internal/node/body.js";
 import type { WebhookEventContext, WebhookHandlerOptions } from "../src/index.js";
 import { createWebhookHandler } from "../src/index.js";
+import { chunked, rawExchange } from "./support/raw-http.js";
 import { listen } from "./support/servers.js";
 import { signHeaders, trackingPayload, testProvider } from "./support/signing.js";
 
 const PATH = "/anymail/test/tracking";
-
-interface RawAnswer {
-  status: number;
-  head: string;
-}
-
-/**
- * Talks HTTP/1.1 over a plain socket so the body can arrive in timed pieces, or not at
- * all; resolves with the status line and headers of the answer.
- */
-function rawExchange(
-  base: string,
-  head: Record<string, string>,
-  pieces: readonly (string | number)[],
-): Promise<RawAnswer> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    let received = "";
-    socket.setEncoding("latin1");
-    socket.on("data", (chunk: string) => {
-      received += chunk;
-      const end = received.indexOf("\r\n\r\n");
-      if (end === -1) return;
-      socket.destroy();
-      resolve({ status: Number(received.slice(9, 12)), head: received.slice(0, end) });
-    });
-    socket.on("error", reject);
-    socket.on("connect", async () => {
-      const lines = Object.entries({ host: `${hostname}:${port}`, ...head }).map(
-        ([name, value]) => `${name}: ${value}`,
-      );
-      socket.write(`POST ${PATH} HTTP/1.1\r\n${lines.join("\r\n")}\r\n\r\n`);
-      for (const piece of pieces) {
-        if (typeof piece === "number") await new Promise((r) => setTimeout(r, piece));
-        else if (!socket.destroyed) socket.write(piece);
-      }
-    });
-  });
-}
-
-function chunked(text: string): string {
-  return `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
-}
 
 describe("Express reading the body from the Node stream", () => {
   const events: TrackingEvent[] = [];
@@ -93,6 +50,7 @@ describe("Express reading the body from the Node stream", () => {
     const half = Math.floor(body.length / 2);
     const answer = await rawExchange(
       server.url,
+      PATH,
       { ...signHeaders(body), "transfer-encoding": "chunked" },
       [chunked(body.slice(0, half)), 50, chunked(body.slice(half)), 30, "0\r\n\r\n"],
     );
@@ -104,6 +62,7 @@ describe("Express reading the body from the Node stream", () => {
     const body = JSON.stringify(trackingPayload());
     const answer = await rawExchange(
       server.url,
+      PATH,
       { ...signHeaders(body), "content-length": String(Buffer.byteLength(body)) },
       [body.slice(0, 40)],
     );
@@ -116,6 +75,7 @@ describe("Express reading the body from the Node stream", () => {
     const filler = "x".repeat(1500);
     const answer = await rawExchange(
       server.url,
+      PATH,
       { "content-type": "application/json", "transfer-encoding": "chunked" },
       [chunked(filler), chunked(filler), chunked(filler), chunked(filler)],
     );
@@ -153,7 +113,7 @@ describe("Fastify and handle(): context.request", () => {
     seen.length = 0;
   });
 
-  it("Fastify: a Request with the headers and bytes Fastify read", async () => {
+  it("Fastify: a Request with the headers and the bytes anymail read", async () => {
     const app = Fastify();
     await app.register(anymailFastify, { prefix: "/anymail", ...options() });
     await app.listen({ port: 0, host: "127.0.0.1" });

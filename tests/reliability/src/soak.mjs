@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { createMailer, isAnymailError } from "@anymail/core";
 import { resend } from "@anymail/resend";
-import { startResendEmulator } from "@anymail/resend-emulator";
+import { startResendEmulator } from "@anymail/emulator";
 
 /**
  * The fault mix issue 8 asks for, as shares of ALL requests: 15% 500s, 10% connection

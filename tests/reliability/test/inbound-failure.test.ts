@@ -1,6 +1,6 @@
 import type { InboundEvent } from "@anymail/core";
 import { resendWebhooks } from "@anymail/resend";
-import { type ResendEmulator, startResendEmulator } from "@anymail/resend-emulator";
+import { type ResendEmulator, startResendEmulator } from "@anymail/emulator";
 import { createWebhookHandler } from "@anymail/webhooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { findLeakedSecrets } from "./helpers/secret-scan.js";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { AnymailErrorCode, EmailMessage, Provider, SendResult } from "@anymail/core";
 import { createMailer, isAnymailError } from "@anymail/core";
 import { resend } from "@anymail/resend";
-import { type ResendEmulator, startResendEmulator } from "@anymail/resend-emulator";
+import { type ResendEmulator, startResendEmulator } from "@anymail/emulator";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { storedRequest } from "../src/soak.mjs";

@@ -1,7 +1,7 @@
 import type { EmailMessage, SendResult } from "@anymail/core";
 import { createMailer, redactSecrets } from "@anymail/core";
 import { resend, resendWebhooks } from "@anymail/resend";
-import { startResendEmulator } from "@anymail/resend-emulator";
+import { startResendEmulator } from "@anymail/emulator";
 import { createWebhookHandler } from "@anymail/webhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { findLeakedSecrets } from "./helpers/secret-scan.js";

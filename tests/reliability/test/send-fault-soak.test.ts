@@ -1,6 +1,6 @@
 import { type AnymailAPIError, createMailer, isAnymailError } from "@anymail/core";
 import { resend } from "@anymail/resend";
-import { startResendEmulator } from "@anymail/resend-emulator";
+import { startResendEmulator } from "@anymail/emulator";
 import { describe, expect, it } from "vitest";
 import { formatSoakReport, runFaultSoak } from "../src/soak.mjs";
 

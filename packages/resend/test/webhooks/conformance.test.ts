@@ -1,5 +1,5 @@
 import { describeWebhookConformance } from "@anymail/core/conformance";
-import { startResendEmulator } from "@anymail/resend-emulator";
+import { startResendEmulator } from "@anymail/emulator";
 import { createWebhookHandler } from "@anymail/webhooks";
 import { afterAll, expect } from "vitest";
 import { resendWebhooks } from "../../src/index.js";

@@ -5,7 +5,7 @@ import {
   type InboundEvent,
   type WebhookProvider,
 } from "@anymail/core";
-import { type ResendEmulator, startResendEmulator } from "@anymail/resend-emulator";
+import { type ResendEmulator, startResendEmulator } from "@anymail/emulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { resendWebhooks } from "../../src/index.js";
 import { type ApiStub, json, startApiStub } from "./api-stub.js";

@@ -26,6 +26,7 @@ export function recordingOptions(recorder: Recorder): WebhookHandlerOptions {
     providers: [testProvider()],
     basicAuth: ["anymail:current-password", "anymail:previous-password"],
     maxBodyBytes: 4096,
+    bodyTimeoutMs: BODY_TIMEOUT_MS,
     logger: (record) => recorder.logs.push(record),
     onTracking: async (event) => {
       if (recorder.failNext > 0) {
@@ -41,6 +42,8 @@ export function recordingOptions(recorder: Recorder): WebhookHandlerOptions {
 }
 
 const PATH = "/anymail/test/tracking";
+/** The suite's `bodyTimeoutMs`: slow-body tests must get their 408 at about this time. */
+export const BODY_TIMEOUT_MS = 800;
 const AUTH = basic("anymail:current-password");
 
 function signedPost(body: string, headers: Record<string, string> = {}, auth = AUTH): RequestInit {
@@ -211,6 +214,39 @@ export function describeWebhookEndpoint(
       expect((await endpoint.send(PATH, init())).status).toBe(200);
       expect(recorder.tracking).toHaveLength(1);
     });
+
+    it("answers 408 at bodyTimeoutMs to a body that stops arriving (stalled upload)", async () => {
+      const body = JSON.stringify(trackingPayload());
+      const headers = {
+        ...signHeaders(body),
+        authorization: AUTH,
+        "content-length": String(Buffer.byteLength(body)),
+      };
+      const started = performance.now();
+      const status = await endpoint.sendSlowly(PATH, headers, [body.slice(0, 20)]);
+      const elapsed = performance.now() - started;
+      expect(status).toBe(408);
+      expect(elapsed).toBeGreaterThanOrEqual(BODY_TIMEOUT_MS - 50);
+      expect(recorder.tracking).toHaveLength(0);
+    }, 15_000);
+
+    it("answers 408 at bodyTimeoutMs to a body trickling 1 byte every 0.5 s (slowloris)", async () => {
+      const body = JSON.stringify(trackingPayload());
+      const headers = {
+        ...signHeaders(body),
+        authorization: AUTH,
+        "content-length": String(Buffer.byteLength(body)),
+      };
+      const trickle = [...body.slice(0, 16)].flatMap((byte) => [byte, 500]);
+      const started = performance.now();
+      const status = await endpoint.sendSlowly(PATH, headers, trickle);
+      const elapsed = performance.now() - started;
+      expect(status).toBe(408);
+      // Each byte arrives well within the timeout: only a limit on the whole body stops it.
+      expect(elapsed).toBeGreaterThanOrEqual(BODY_TIMEOUT_MS - 50);
+      expect(elapsed).toBeLessThan(16 * 500);
+      expect(recorder.tracking).toHaveLength(0);
+    }, 15_000);
 
     it("never logs a secret", async () => {
       const body = JSON.stringify(trackingPayload());
