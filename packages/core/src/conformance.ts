@@ -20,6 +20,7 @@ export { describeWebhookConformance } from "./internal/testing/webhook-conforman
 export type {
   ConformanceHandlerFactory,
   WebhookConformanceOptions,
+  SignedDelivery,
   WebhookFixture,
   WebhookRequestCase,
 } from "./internal/testing/webhook-conformance.js";

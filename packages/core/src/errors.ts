@@ -91,14 +91,24 @@ export function isAnymailError(error: unknown, code?: AnymailErrorCode): boolean
 }
 
 /**
- * The kind of failure behind an {@link AnymailAPIError}.
+ * The kind of failure behind an {@link AnymailAPIError}, which also says whether the
+ * provider may have accepted the request:
+ *
+ * - `"connect"`: the connection never opened (refused, DNS, TLS, connect timeout), so no
+ *   byte of the request was written: provably **not accepted**, safe to send again anywhere.
+ * - `"network"`, `"timeout"`: the request was (or may have been) written and no complete
+ *   answer came (reset, stalled response): **ambiguous**, the ESP may have accepted it.
+ * - `"http"`: the ESP answered with an error status (not accepted, unless the provider's
+ *   classifier says otherwise).
+ * - `"invalid_response"`: the ESP answered 2xx (or an error) in a shape we can't read, or
+ *   a response was larger than allowed.
  *
  * @example
  * ```ts
  * if (isAnymailError(err, "api_error") && err.kind === "timeout") log.warn("the provider timed out");
  * ```
  */
-export type APIFailureKind = "http" | "network" | "timeout" | "invalid_response";
+export type APIFailureKind = "http" | "connect" | "network" | "timeout" | "invalid_response";
 
 /**
  * The raw HTTP exchange kept on results and API errors (secrets never included).
@@ -162,8 +172,16 @@ export class AnymailAPIError extends AnymailError {
   readonly retryable: boolean;
   /** How long the provider asked us to wait before retrying (from `retry-after`). */
   readonly retryAfterMs?: number;
-  /** What failed: the HTTP exchange, the network, a timeout or the response format. */
+  /** What failed: the HTTP exchange, connecting, the network, a timeout or the response format. */
   readonly kind: APIFailureKind;
+  /**
+   * Whether the request may have reached the ESP: false only for `kind: "connect"` (never
+   * written). A provider that isn't idempotent is never retried when this is true and the
+   * ESP did not answer (`network`/`timeout`): it may have sent the message already.
+   */
+  get requestWritten(): boolean {
+    return this.kind !== "connect";
+  }
 
   constructor(message: string, options: AnymailAPIErrorOptions = {}) {
     super(message, options);

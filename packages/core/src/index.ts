@@ -86,4 +86,5 @@ export type {
   SendManyOptions,
   SendManyOutcome,
 } from "./mailer.js";
-export { REDACTED, redactSecrets } from "./redact.js";
+export { REDACTED, redactSecrets, redactText } from "./redact.js";
+export type { SecretRedaction } from "./redact.js";

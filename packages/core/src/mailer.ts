@@ -14,7 +14,7 @@ import { prepareMessage } from "./prepare.js";
 import type { Logger, LogRecord, Provider, SendContext } from "./provider.js";
 import { redactSecrets } from "./redact.js";
 import type { SendResult } from "./result.js";
-import { type RetryOptions, resolveRetryOptions, withRetries } from "./retry.js";
+import { type RetryOptions, type RetryWait, resolveRetryOptions, withRetries } from "./retry.js";
 
 /**
  * What a `preSend` hook is told besides the message.
@@ -161,13 +161,19 @@ export function createMailer(options: MailerOptions): Mailer {
     throw new AnymailConfigurationError("createMailer needs a provider with a name and a send()");
   }
   const retry = resolveRetryOptions(options.retry);
+  // An ESP that doesn't de-duplicate by key may already have accepted a request whose
+  // answer was lost: retrying it could send twice, so only provable non-acceptance retries.
+  const retryPolicy =
+    provider.idempotent === true ? undefined : (error: AnymailAPIError) => !isAmbiguous(error);
   const hooks = options.hooks === undefined ? [] : ([] as MailerHooks[]).concat(options.hooks);
   let closing: Promise<void> | undefined;
 
   const log = (record: LogRecord) => {
     if (!logger) return;
     try {
-      logger(redactSecrets({ ...record, provider: provider.name } as LogRecord));
+      logger(
+        redactSecrets({ ...record, provider: provider.name } as LogRecord, provider.redaction),
+      );
     } catch {
       // A broken logger must never break a send.
     }
@@ -232,7 +238,7 @@ export function createMailer(options: MailerOptions): Mailer {
         }
       },
       logger
-        ? ({ attempt, delayMs, error }) =>
+        ? ({ attempt, delayMs, error }: RetryWait) =>
             log({
               level: "info",
               message: "retry wait",
@@ -242,6 +248,7 @@ export function createMailer(options: MailerOptions): Mailer {
               error: describeError(error),
             })
         : undefined,
+      retryPolicy,
     );
 
     let hookError: unknown;
@@ -344,4 +351,9 @@ function describeError(error: AnymailError): Record<string, unknown> {
     });
   }
   return described;
+}
+
+/** The request may have reached the ESP, and no answer says what happened to it. */
+function isAmbiguous(error: AnymailAPIError): boolean {
+  return error.kind === "network" || error.kind === "timeout";
 }

@@ -1,4 +1,5 @@
 import type { PreparedMessage } from "./prepared.js";
+import type { SecretRedaction } from "./redact.js";
 import type { SendResult } from "./result.js";
 
 /**
@@ -127,6 +128,18 @@ export interface Provider {
   /** Human name used in errors: "Resend". */
   readonly name: string;
   readonly features: FeatureSupport;
+  /**
+   * Whether the ESP de-duplicates a retried request by its idempotency key (Resend: yes;
+   * Postmark, Mailgun: no). Default false: core then never retries a failure that happened
+   * after the request was written (`AnymailAPIError.kind` `"network"` or `"timeout"`), since
+   * the ESP may have accepted it and a retry could send twice.
+   */
+  readonly idempotent?: boolean;
+  /**
+   * The provider's secrets for redaction (header and option names, key formats, the
+   * configured credentials): core masks them in every log record and error it reports.
+   */
+  readonly redaction?: SecretRedaction;
   /** Send one prepared message; throw AnymailAPIError (with `retryable`) on failure. */
   send(message: PreparedMessage, context: SendContext): Promise<SendResult>;
   /** Release pooled connections. */

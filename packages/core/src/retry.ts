@@ -117,8 +117,8 @@ export interface AttemptContext {
 }
 
 /**
- * Runs `attempt` until it succeeds, fails in a way that isn't retryable, runs out of
- * attempts, or would pass the deadline. Only an AnymailAPIError with `retryable: true` is
+ * Runs `attempt` until it succeeds, fails in a way that isn't retryable (or that
+ * `mayRetry` refuses), runs out of attempts, or would pass the deadline. Only an AnymailAPIError with `retryable: true` is
  * retried; it waits `retryAfterMs` (capped) when given, else capped exponential backoff
  * with full jitter. An attempt cut short by the deadline becomes an AnymailAPIError of
  * kind `timeout`.
@@ -132,6 +132,7 @@ export async function withRetries<T>(
   options: ResolvedRetryOptions,
   attempt: (context: AttemptContext) => Promise<T>,
   onWait?: (wait: RetryWait) => void,
+  mayRetry?: (error: AnymailAPIError) => boolean,
 ): Promise<T> {
   const deadline = options.now() + options.deadlineMs;
   const timer = new DeadlineTimer(options.deadlineMs);
@@ -144,7 +145,12 @@ export async function withRetries<T>(
       } catch (caught) {
         error = signal.aborted ? signal.reason : caught;
       }
-      if (!isAnymailError(error, "api_error") || !error.retryable || number >= options.attempts) {
+      if (
+        !isAnymailError(error, "api_error") ||
+        !error.retryable ||
+        number >= options.attempts ||
+        (mayRetry !== undefined && !mayRetry(error))
+      ) {
         throw error;
       }
       const delayMs = backoffDelay(options, number, error);

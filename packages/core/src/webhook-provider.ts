@@ -1,3 +1,4 @@
+import type { SecretRedaction } from "./redact.js";
 import type { InboundEvent, TrackingEvent } from "./events.js";
 
 /**
@@ -71,6 +72,8 @@ export interface WebhookProvider {
   /** The URL segment, lower case: `resend` serves `/resend/tracking`. */
   readonly name: string;
   readonly kinds: readonly WebhookKind[];
+  /** The provider's secrets for redaction: the webhook engine masks them in what it logs. */
+  readonly redaction?: SecretRedaction;
   /** Whether requests of this kind are checked with a signature (else basic auth must be). */
   isSigned(kind: WebhookKind): boolean;
   /**

@@ -301,6 +301,7 @@ describe("logger", () => {
     const records: LogRecord[] = [];
     let attempt = 0;
     const provider = createTestProvider({
+      redaction: { patterns: [/\bre_live_\w+/g] },
       respond: () => {
         attempt++;
         if (attempt === 1) {

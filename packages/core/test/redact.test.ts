@@ -20,19 +20,37 @@ describe("redactSecrets", () => {
     });
   });
 
-  it("masks secrets inside strings", () => {
+  it("masks generic credentials inside strings", () => {
     const out = redactSecrets([
-      "key re_123456789abc used",
-      "secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
       "Authorization: Basic dXNlcjpwYXNz",
       "GET https://user:pass@hooks.example.com/anymail",
     ]);
     expect(out).toEqual([
-      `key re_${REDACTED} used`,
-      `secret whsec_${REDACTED}`,
       `Authorization: Basic ${REDACTED}`,
       `GET https://${REDACTED}@hooks.example.com/anymail`,
     ]);
+  });
+
+  it("names no provider: formats, keys and values come from the provider's redaction", () => {
+    const input = {
+      text: "key tok_123456789abc used, token-of-record s3cr3t-value",
+      headers: { "X-Example-Token": "anything", "content-type": "json" },
+    };
+    expect(redactSecrets(input)).toEqual(input);
+    expect(
+      redactSecrets(input, {
+        patterns: [/\btok_[A-Za-z0-9]+/],
+        keys: ["x-example-token"],
+        values: ["s3cr3t-value"],
+      }),
+    ).toEqual({
+      text: `key ${REDACTED} used, token-of-record ${REDACTED}`,
+      headers: { "X-Example-Token": REDACTED, "content-type": "json" },
+    });
+  });
+
+  it("ignores secret values too short to mask safely", () => {
+    expect(redactSecrets("a b c", { values: ["a", ""] })).toBe("a b c");
   });
 
   it("handles Headers, Maps, Errors, bytes and cycles without changing the input", () => {
@@ -43,10 +61,10 @@ describe("redactSecrets", () => {
       bytes: new Uint8Array(3),
     };
     input.self = input;
-    const out = redactSecrets(input) as Record<string, unknown>;
+    const out = redactSecrets(input, { patterns: [/\bre_\w+/g] }) as Record<string, unknown>;
     expect(out.headers).toEqual({ authorization: REDACTED, "content-type": "json" });
     expect(out.map).toEqual({ apiKey: REDACTED });
-    expect(out.error).toMatchObject({ name: "Error", message: `bad key re_${REDACTED}` });
+    expect(out.error).toMatchObject({ name: "Error", message: `bad key ${REDACTED}` });
     expect(out.bytes).toBe("[3 bytes]");
     expect(out.self).toBe("[Circular]");
     expect((input.headers as Headers).get("authorization")).toBe("Bearer re_123456789abc");

@@ -1,8 +1,9 @@
+import { mergeEspExtra, toJson } from "@anymail/http";
 import type { EmailAddress, NormalizedAttachment, PreparedMessage } from "@anymail/core";
 import { generatedFilename } from "./internal/attachment-names.js";
-import { deepMerge } from "./internal/deep-merge.js";
-import { toJson } from "./internal/json.js";
 import { RESEND_MAX_BATCH_SIZE } from "./quirks.js";
+
+const PROVIDER = "Resend";
 
 /**
  * One attachment as Resend's API takes it.
@@ -94,8 +95,9 @@ function messageHeaders(message: PreparedMessage): Record<string, string> | unde
     return undefined;
   }
   const headers: Record<string, string> = { ...message.headers };
-  if (message.metadata !== undefined) headers["X-Metadata"] = toJson(message.metadata, "metadata");
-  if (message.tags !== undefined) headers["X-Tags"] = toJson(message.tags, "tags");
+  if (message.metadata !== undefined)
+    headers["X-Metadata"] = toJson(PROVIDER, message.metadata, "metadata");
+  if (message.tags !== undefined) headers["X-Tags"] = toJson(PROVIDER, message.tags, "tags");
   return headers;
 }
 
@@ -118,7 +120,7 @@ function assemble(
   if (message.sendAt !== undefined) payload.scheduled_at = message.sendAt;
   return message.espExtra === undefined
     ? payload
-    : (deepMerge(payload, message.espExtra) as ResendEmailPayload);
+    : (mergeEspExtra(payload, message.espExtra) as ResendEmailPayload);
 }
 
 /**
@@ -179,7 +181,11 @@ export function toResendBatchPayloads(message: PreparedMessage): ResendEmailPayl
     if (recipientMetadata !== undefined) {
       own = {
         ...own,
-        "X-Metadata": toJson({ ...message.metadata, ...recipientMetadata }, "mergeMetadata"),
+        "X-Metadata": toJson(
+          PROVIDER,
+          { ...message.metadata, ...recipientMetadata },
+          "mergeMetadata",
+        ),
       };
     }
     const recipientHeaders = headersFor?.(recipient.addrSpec);
@@ -203,7 +209,7 @@ export function planResendRequests(message: PreparedMessage): ResendRequestPlan 
     return {
       path: "emails",
       batch: false,
-      calls: [{ body: toJson(toResendPayload(message), "espExtra"), to: message.to }],
+      calls: [{ body: toJson(PROVIDER, toResendPayload(message), "espExtra"), to: message.to }],
     };
   }
   const elements = toResendBatchPayloads(message);
@@ -211,7 +217,7 @@ export function planResendRequests(message: PreparedMessage): ResendRequestPlan 
   for (let start = 0; start < elements.length; start += RESEND_MAX_BATCH_SIZE) {
     const end = start + RESEND_MAX_BATCH_SIZE;
     calls.push({
-      body: toJson(elements.slice(start, end), "espExtra"),
+      body: toJson(PROVIDER, elements.slice(start, end), "espExtra"),
       to: message.to.slice(start, end),
     });
   }

@@ -7,14 +7,9 @@ import {
   type SendContext,
   type SendResult,
 } from "@anymail/core";
+import { createHttpClient, isSuccessStatus, toEspResponse } from "@anymail/http";
 import { type ResendOptions, resolveResendConfig } from "./config.js";
-import { createHttpClient } from "./http-client.js";
-import {
-  apiErrorFromResponse,
-  parseBatchResponse,
-  parseSingleResponse,
-  toEspResponse,
-} from "./internal/responses.js";
+import { parseBatchResponse, parseSingleResponse, resendApiError } from "./internal/responses.js";
 import { planResendRequests } from "./message-converter.js";
 import { resendFeatures } from "./quirks.js";
 
@@ -62,8 +57,11 @@ export function resend(options: ResendOptions = {}): ResendProvider {
     // timeoutMs also bounds connecting, as when it was one timer over the whole exchange;
     // above undici's own 10 s connect limit nothing changes.
     connectTimeoutMs: Math.min(config.timeoutMs, 10_000),
+    redaction: config.redaction,
+    debugApiRequests: config.debugApiRequests,
     ...(config.connections === undefined ? {} : { connections: config.connections }),
     ...(config.dispatcher === undefined ? {} : { dispatcher: config.dispatcher }),
+    ...(config.fetch === undefined ? {} : { fetch: config.fetch }),
   });
   const singleUrl = new URL("emails", config.apiUrl);
   const batchUrl = new URL("emails/batch", config.apiUrl);
@@ -88,10 +86,11 @@ export function resend(options: ResendOptions = {}): ResendProvider {
       body,
       timeoutMs: config.timeoutMs,
       signal: context.signal,
+      ...(context.logger === undefined ? {} : { logger: context.logger }),
     });
-    const espResponse = toEspResponse(response, config.apiKey);
+    const espResponse = toEspResponse(response, config.redaction);
     context.logger?.({
-      level: response.status >= 200 && response.status < 300 ? "debug" : "warn",
+      level: isSuccessStatus(response.status) ? "debug" : "warn",
       message: `Resend POST ${url.pathname} → ${response.status}`,
       provider: "Resend",
       status: response.status,
@@ -100,7 +99,7 @@ export function resend(options: ResendOptions = {}): ResendProvider {
       durationMs: Date.now() - started,
       ratelimitRemaining: response.headers["ratelimit-remaining"],
     });
-    if (response.status < 200 || response.status > 299) throw apiErrorFromResponse(espResponse);
+    if (!isSuccessStatus(response.status)) throw resendApiError(espResponse);
     return espResponse;
   }
 
@@ -108,6 +107,9 @@ export function resend(options: ResendOptions = {}): ResendProvider {
     name: "Resend",
     apiUrl: config.apiUrl,
     features: resendFeatures({ verifyAttachmentExtensions: config.verifyAttachmentExtensions }),
+    // Resend de-duplicates by Idempotency-Key (24 h), so any failure may be retried.
+    idempotent: true,
+    redaction: config.redaction,
 
     async send(message: PreparedMessage, context: SendContext): Promise<SendResult> {
       if (!IDEMPOTENCY_KEY.test(context.idempotencyKey)) {

@@ -244,12 +244,12 @@ describe("reliability through the emulator", () => {
     expect(new Set(Object.values(result.recipients).map((r) => r.messageId)).size).toBe(120);
   });
 
-  it("reports a refused connection as a retryable network error", async () => {
+  it("reports a refused connection as a retryable connect error (never written)", async () => {
     const provider = resend({ apiKey: KEY, apiUrl: "http://127.0.0.1:9/" });
     providers.push(provider);
     await expect(createMailer({ provider, retry: false }).send(BASE)).rejects.toMatchObject({
       code: "api_error",
-      kind: "network",
+      kind: "connect",
       retryable: true,
     });
   });

@@ -3,7 +3,6 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type AnymailAPIError, createMailer } from "@anymail/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpClient } from "../src/http-client.js";
 import { resend } from "../src/index.js";
 import { BASE } from "./support/messages.js";
 
@@ -84,40 +83,5 @@ describe("timeoutMs over real HTTP", () => {
     const { mailer } = mailerFor("/", 1_000);
     expect((await mailer.send(BASE)).messageId).toBe("fast-1");
     await mailer.close();
-  });
-});
-
-describe("createHttpClient signal", () => {
-  it("aborting the caller's signal mid-request is a non-retryable deadline error", async () => {
-    const http = createHttpClient({ provider: "Resend" });
-    const controller = new AbortController();
-    const request = http.request({
-      method: "POST",
-      url: `${origin}/slow-headers/abort`,
-      headers: { "content-type": "application/json" },
-      body: "{}",
-      timeoutMs: 10_000,
-      signal: controller.signal,
-    });
-    setTimeout(() => controller.abort(), 20);
-    const error = await failure(request);
-    expect(error).toMatchObject({ kind: "timeout", retryable: false });
-    expect(error.message).toContain("deadline passed or it was cancelled");
-    await http.close();
-  });
-
-  it("an already aborted signal fails before any request", async () => {
-    const http = createHttpClient({ provider: "Resend" });
-    const error = await failure(
-      http.request({
-        method: "GET",
-        url: `${origin}/`,
-        headers: {},
-        timeoutMs: 1_000,
-        signal: AbortSignal.abort(),
-      }),
-    );
-    expect(error).toMatchObject({ kind: "timeout", retryable: false });
-    await http.close();
   });
 });

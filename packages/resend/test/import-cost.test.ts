@@ -38,7 +38,7 @@ describe("import cost", () => {
       before: false,
       afterBuild: false,
       afterSend: true,
-      kind: "network",
+      kind: "connect",
     });
   });
 });

@@ -1,12 +1,8 @@
-import {
-  AnymailAPIError,
-  type FeatureSupport,
-  type Provider,
-  type SendResult,
-} from "@anymail/core";
+import type { FeatureSupport, Provider, SendResult } from "@anymail/core";
+import { createHttpClient, isSuccessStatus, toEspResponse, toJson } from "@anymail/http";
 import { type __Name__Options, resolveConfig } from "./config.js";
-import { postJson } from "./http-client.js";
 import { toPayload } from "./message-converter.js";
+import { __name__ApiError, messageIdOf } from "./responses.js";
 
 /**
  * What __Name__ can't do. Core throws AnymailUnsupportedFeature for these before any
@@ -46,30 +42,41 @@ export const __name__Features: FeatureSupport = {
  */
 export function __name__(options: __Name__Options = {}): Provider {
   const config = resolveConfig(options);
+  // The kit's pooled client: timeouts, abort, byte limits, and errors whose `kind` says
+  // whether the request may have been accepted.
+  const http = createHttpClient({ provider: "__Name__", redaction: config.redaction });
+  const url = new URL("emails", config.apiUrl);
   return {
     name: "__Name__",
     features: __name__Features,
+    // Does the ESP de-duplicate by the Idempotency-Key header? If not, say false: core
+    // then never retries a failure that may have been accepted.
+    idempotent: true,
+    redaction: config.redaction,
     async send(message, context): Promise<SendResult> {
-      const response = await postJson(config, "emails", toPayload(message), {
-        idempotencyKey: context.idempotencyKey,
-        signal: context.signal,
-      });
-      const id = (response.body as { id?: unknown } | null)?.id;
-      if (typeof id !== "string") {
-        throw new AnymailAPIError("Invalid __Name__ API response format", {
-          provider: "__Name__",
-          kind: "invalid_response",
-          response,
-        });
-      }
+      const response = toEspResponse(
+        await http.request({
+          method: "POST",
+          url,
+          headers: {
+            authorization: `Bearer ${config.apiKey}`,
+            "content-type": "application/json",
+            "idempotency-key": context.idempotencyKey,
+          },
+          body: toJson("__Name__", toPayload(message), "espExtra"),
+          timeoutMs: config.timeoutMs,
+          signal: context.signal,
+        }),
+        config.redaction,
+      );
+      if (!isSuccessStatus(response.status)) throw __name__ApiError(response);
+      const id = messageIdOf(response);
       const recipients: SendResult["recipients"] = {};
       for (const address of [...message.to, ...message.cc, ...message.bcc]) {
         recipients[address.addrSpec] = { status: "queued", messageId: id };
       }
       return { messageId: id, status: new Set(["queued"]), recipients, espResponse: response };
     },
-    async close() {
-      // fetch keeps no pool of ours to release; a pooled client would close it here.
-    },
+    close: () => http.close(),
   };
 }

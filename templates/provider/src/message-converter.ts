@@ -1,4 +1,5 @@
 import type { PreparedMessage } from "@anymail/core";
+import { mergeEspExtra } from "@anymail/http";
 
 /** The placeholder API's JSON body. Replace the field names with your provider's. */
 export function toPayload(message: PreparedMessage): Record<string, unknown> {
@@ -26,6 +27,7 @@ export function toPayload(message: PreparedMessage): Record<string, unknown> {
       ...(attachment.contentId ? { content_id: attachment.contentId } : {}),
     }));
   }
-  // espExtra goes last so callers can override anything.
-  return { ...payload, ...message.espExtra };
+  // espExtra goes last so callers can override anything: the one deep-merge rule of
+  // every provider (plain objects merge, anything else replaces).
+  return message.espExtra === undefined ? payload : mergeEspExtra(payload, message.espExtra);
 }

@@ -120,7 +120,7 @@ describe("the API key never shows in errors, logs or espResponse", () => {
 
   it("on connection refused", async () => {
     const value = await scenario("refused", {}, { apiUrl: "http://127.0.0.1:9" });
-    expect(value.error).toMatchObject({ code: "api_error", kind: "network" });
+    expect(value.error).toMatchObject({ code: "api_error", kind: "connect" });
   });
 
   it("when the API key is embedded in the URL (user:pass@) or echoed back by the server", async () => {
@@ -206,14 +206,16 @@ describe("the secret scanner itself", () => {
 });
 
 describe("redactSecrets", () => {
-  it("masks every secret form it is documented to mask", () => {
+  it("masks every secret form it is documented to mask, with the provider's redaction", () => {
     const input = {
       headers: { Authorization: `Bearer ${API_KEY}`, "X-Other": "fine" },
       apiKey: API_KEY,
       note: `key ${API_KEY} and ${SIGNING} and url http://${BASIC}@host/`,
       nested: [{ api_key: "anything" }, new Error(`failed with ${API_KEY}`)],
     };
-    const redacted = redactSecrets(input);
+    // Core names no provider: Resend contributes its key formats (re_, whsec_).
+    const { redaction } = resend({ apiKey: "re_some_other_configured_key" });
+    const redacted = redactSecrets(input, redaction);
     expect(findLeakedSecrets(redacted, ALL_SECRETS)).toEqual([]);
     expect(JSON.stringify(redacted)).toContain("fine");
   });

@@ -1,4 +1,5 @@
 import type { Personality } from "./personality.js";
+import { postmarkPersonality } from "./postmark/index.js";
 import { resendPersonality } from "./resend/index.js";
 
 /**
@@ -7,6 +8,7 @@ import { resendPersonality } from "./resend/index.js";
  */
 export const PERSONALITIES = {
   resend: resendPersonality,
+  postmark: postmarkPersonality,
   // biome-ignore lint/suspicious/noExplicitAny: each personality has its own payload type
 } as const satisfies Record<string, Personality<any>>;
 

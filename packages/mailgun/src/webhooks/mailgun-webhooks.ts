@@ -1,6 +1,7 @@
 import {
   AnymailInvalidWebhookPayload,
   AnymailWebhookValidationFailure,
+  isAnymailError,
   type ParsedWebhook,
   type RawWebhookRequest,
   type VerifiedWebhook,
@@ -101,12 +102,11 @@ export function mailgunWebhooks(options: MailgunWebhooksOptions = {}): WebhookPr
       let body: MailgunBody;
       try {
         body = await bodyOf(request);
-      } catch (cause) {
-        // The signature lives inside the body: one we can't read can't be authenticated.
-        throw new AnymailWebhookValidationFailure(
-          `Mailgun webhook called with invalid payload format: ${(cause as Error).message}`,
-          { cause },
-        );
+      } catch (error) {
+        // The signature lives inside the body, so a body that isn't JSON or a form carries
+        // none: parse refuses it as malformed (400) and no handler ever sees it.
+        if (isAnymailError(error, "invalid_webhook_payload")) return {};
+        throw error;
       }
       const block = signatureBlock(body);
       await verifySignature(block, request.body);

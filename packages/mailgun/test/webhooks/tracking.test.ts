@@ -73,10 +73,12 @@ describe("Mailgun webhook security (MailgunWebhookSecurityTestCase)", () => {
     expect((await h.postForm("tracking", bad)).status).toBe(401);
   });
 
-  it("answers 401 for a body it can't read the signature from (anymail: invalid payload format)", async () => {
+  it("answers 400 to a body that is neither JSON nor a form (it carries no signature; no handler runs)", async () => {
     const h = harness();
-    expect((await h.post("tracking", "{not json", "application/json")).status).toBe(401);
-    expect((await h.post("tracking", "hello", "text/plain")).status).toBe(401);
+    expect((await h.post("tracking", "{not json", "application/json")).status).toBe(400);
+    expect((await h.post("tracking", "hello", "text/plain")).status).toBe(400);
+    expect((await h.post("inbound", "null", "application/json")).status).toBe(400);
+    expect(h.tracking).toHaveLength(0);
   });
 });
 

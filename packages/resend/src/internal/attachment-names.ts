@@ -1,12 +1,13 @@
 import type mimeTypes from "mime-types";
-import { lazyRequire } from "./lazy-require.js";
+import { createLazyRequire } from "@anymail/http";
 
 type MimeTypes = typeof mimeTypes;
 let loaded: MimeTypes | undefined;
+const lazyRequire = createLazyRequire(import.meta.url);
 
 /** mime-types parses all of mime-db when loaded (~14 ms): only when an attachment needs it. */
 function mime(): MimeTypes {
-  loaded ??= lazyRequire<MimeTypes>("mime-types");
+  loaded ??= lazyRequire("mime-types") as MimeTypes;
   return loaded;
 }
 

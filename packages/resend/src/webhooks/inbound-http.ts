@@ -1,23 +1,30 @@
-import { AnymailAPIError, type EspResponse } from "@anymail/core";
+import { AnymailAPIError } from "@anymail/core";
+import { createHttpClient, isSuccessStatus, toEspResponse } from "@anymail/http";
+import { resendApiError } from "../internal/responses.js";
 import type { ResolvedWebhookConfig } from "./options.js";
+
+/** What one inbound email may still download: shared by its raw MIME and attachments. */
+export interface DownloadBudget {
+  remaining: number;
+}
 
 /** The follow-up requests an inbound webhook needs. */
 export interface InboundHttp {
   /** GET `<apiUrl><path>` with the API key; resolves to the parsed JSON body. */
   getApiJson(path: string): Promise<unknown>;
-  /** GET a signed download URL, never with the API key. */
-  download(url: string, what: string): Promise<{ bytes: Uint8Array; contentType?: string }>;
+  /** GET a signed download URL, never with the API key, within the budget. */
+  download(
+    url: string,
+    what: string,
+    budget: DownloadBudget,
+  ): Promise<{ bytes: Uint8Array; contentType?: string }>;
+  /** The byte budget of one inbound email. */
+  newBudget(): DownloadBudget;
 }
 
 /** Origin and path only: the query of a signed download URL is a credential. */
 function describe(url: URL): string {
   return `${url.origin}${url.pathname}`;
-}
-
-function headerRecord(headers: Headers): Record<string, string> {
-  const record: Record<string, string> = {};
-  for (const [name, value] of headers) record[name] = value;
-  return record;
 }
 
 function failure(
@@ -28,93 +35,42 @@ function failure(
 }
 
 /**
- * Performs one GET whose whole exchange (headers and body) is bounded by the timeout, and
- * turns every way it can fail into an AnymailAPIError, so the webhook answers 5xx and
- * Resend delivers again later.
+ * Builds the follow-up HTTP helper for one provider configuration, on the same kit client
+ * (and the same error classifier) as sending: a failure rejects with an AnymailAPIError,
+ * so the webhook answers 5xx and Resend delivers again later.
  */
-async function get(
-  url: URL,
-  headers: Record<string, string>,
-  timeoutMs: number,
-  what: string,
-): Promise<{ response: Response; bytes: Uint8Array }> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  try {
-    // redirect "error": the API key must never follow a redirect to another host.
-    const response = await fetch(url, {
-      method: "GET",
-      headers,
-      signal,
-      redirect: "authorization" in headers ? "error" : "follow",
-    });
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    return { response, bytes };
-  } catch (cause) {
-    if (signal.aborted) {
-      throw failure(`Resend ${what} (${describe(url)}) timed out after ${timeoutMs} ms`, {
-        kind: "timeout",
-        retryable: true,
-        cause,
-      });
-    }
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw failure(`Resend ${what} (${describe(url)}) failed: ${reason}`, {
-      kind: "network",
-      retryable: true,
-      cause,
-    });
-  }
-}
-
-function parseBody(bytes: Uint8Array): unknown {
-  const text = new TextDecoder().decode(bytes);
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** Builds the follow-up HTTP helper for one provider configuration. */
 export function createInboundHttp(
   config: ResolvedWebhookConfig & { apiKey: string },
   userAgent: string,
 ): InboundHttp {
+  const http = createHttpClient({
+    provider: "Resend",
+    redaction: config.redaction,
+    connectTimeoutMs: Math.min(config.fetchTimeoutMs, 10_000),
+    ...(config.fetch === undefined ? {} : { fetch: config.fetch }),
+  });
+
   return {
+    newBudget: () => ({ remaining: config.maxInboundBytes }),
+
     async getApiJson(path) {
       const url = new URL(path, config.apiUrl);
-      const what = `API request GET /${path}`;
-      const { response, bytes } = await get(
+      // No redirects: the API key must never follow one to another host.
+      const response = await http.request({
+        method: "GET",
         url,
-        {
+        headers: {
           authorization: `Bearer ${config.apiKey}`,
           accept: "application/json",
           "user-agent": userAgent,
         },
-        config.fetchTimeoutMs,
-        what,
-      );
-      const body = parseBody(bytes);
-      const espResponse: EspResponse = {
-        status: response.status,
-        headers: headerRecord(response.headers),
-        body,
-      };
-      if (!response.ok) {
-        const name = (body as { name?: unknown } | null)?.name;
-        const detail = (body as { message?: unknown } | null)?.message;
-        throw failure(
-          `Resend ${what} answered ${response.status}${typeof detail === "string" ? `: ${detail}` : ""}`,
-          {
-            statusCode: response.status,
-            response: espResponse,
-            ...(typeof name === "string" ? { providerCode: name } : {}),
-            retryable: response.status === 429 || response.status >= 500,
-          },
-        );
-      }
+        timeoutMs: config.fetchTimeoutMs,
+      });
+      const espResponse = toEspResponse(response, config.redaction);
+      if (!isSuccessStatus(response.status)) throw resendApiError(espResponse);
+      const { body } = espResponse;
       if (typeof body !== "object" || body === null) {
-        throw failure(`Resend ${what} did not answer with JSON`, {
+        throw failure(`Resend API request GET ${url.pathname} did not answer with JSON`, {
           kind: "invalid_response",
           statusCode: response.status,
           response: espResponse,
@@ -124,14 +80,13 @@ export function createInboundHttp(
       return body;
     },
 
-    async download(rawUrl, what) {
+    async download(rawUrl, what, budget) {
       let url: URL;
       try {
         url = new URL(rawUrl);
-      } catch (cause) {
+      } catch {
         throw failure(`Resend gave an unusable download URL for ${what}`, {
           kind: "invalid_response",
-          cause,
         });
       }
       if (url.protocol !== "https:" && url.protocol !== "http:") {
@@ -139,21 +94,35 @@ export function createInboundHttp(
           kind: "invalid_response",
         });
       }
-      const { response, bytes } = await get(
-        url,
-        { "user-agent": userAgent },
-        config.fetchTimeoutMs,
-        `download of ${what}`,
-      );
-      if (!response.ok) {
+      let response: Awaited<ReturnType<typeof http.requestBytes>>;
+      try {
+        response = await http.requestBytes({
+          method: "GET",
+          url,
+          headers: { "user-agent": userAgent },
+          timeoutMs: config.fetchTimeoutMs,
+          maxResponseBytes: budget.remaining,
+          followRedirects: 5,
+        });
+      } catch (error) {
+        if (error instanceof AnymailAPIError && error.kind === "invalid_response") {
+          throw failure(
+            `Resend download of ${what} (${describe(url)}) stopped: the inbound email is larger than maxInboundBytes (${config.maxInboundBytes} bytes)`,
+            { kind: "invalid_response", retryable: false, cause: error },
+          );
+        }
+        throw error;
+      }
+      if (!isSuccessStatus(response.status)) {
         throw failure(`Resend download of ${what} (${describe(url)}) answered ${response.status}`, {
           statusCode: response.status,
           // Expired links (403) are worth retrying too: the retry fetches a fresh URL.
           retryable: true,
         });
       }
-      const contentType = response.headers.get("content-type");
-      return { bytes, ...(contentType ? { contentType } : {}) };
+      budget.remaining -= response.bytes.byteLength;
+      const contentType = response.headers["content-type"];
+      return { bytes: response.bytes, ...(contentType ? { contentType } : {}) };
     },
   };
 }

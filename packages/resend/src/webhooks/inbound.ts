@@ -1,5 +1,5 @@
 import { AnymailAPIError, type InboundEvent } from "@anymail/core";
-import type { InboundHttp } from "./inbound-http.js";
+import type { DownloadBudget, InboundHttp } from "./inbound-http.js";
 import {
   type DownloadedAttachment,
   messageFromFields,
@@ -16,6 +16,8 @@ import {
 } from "./payload.js";
 
 const MAX_ATTACHMENT_PAGES = 50;
+/** Resend's ids (UUIDs today): nothing that could change the path of the API request. */
+const RESEND_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 function invalidResponse(message: string): AnymailAPIError {
   return new AnymailAPIError(message, {
@@ -52,6 +54,7 @@ async function downloadAttachments(
   http: InboundHttp,
   emailId: string,
   email: JsonObject,
+  budget: DownloadBudget,
 ): Promise<DownloadedAttachment[]> {
   const expected = Array.isArray(email.attachments) ? email.attachments.length : 0;
   if (expected === 0) return [];
@@ -66,7 +69,7 @@ async function downloadAttachments(
     const url = optionalString(meta.download_url);
     const name = optionalString(meta.filename) ?? `#${index + 1}`;
     if (url === undefined) throw invalidResponse(`Resend attachment ${name} has no download_url`);
-    const { bytes, contentType } = await http.download(url, `attachment ${name}`);
+    const { bytes, contentType } = await http.download(url, `attachment ${name}`, budget);
     downloads.push({
       meta,
       bytes,
@@ -110,13 +113,21 @@ export async function toInboundEvent(
     throw invalidPayload("Resend email.received webhook has no data.email_id");
   }
 
-  const email = await http.getApiJson(`emails/receiving/${encodeURIComponent(emailId)}`);
+  if (!RESEND_ID.test(emailId)) {
+    // Checked before any request: a signed payload must not steer the authenticated GET.
+    throw invalidPayload(
+      "Resend email.received webhook has a data.email_id that is not a Resend id (letters, digits, '-' and '_' only)",
+    );
+  }
+
+  const email = await http.getApiJson(`emails/receiving/${emailId}`);
+  const budget = http.newBudget();
   if (!isJsonObject(email)) throw invalidResponse("Resend's received email is not a JSON object");
   const raw = isJsonObject(email.raw) ? optionalString(email.raw.download_url) : undefined;
   const message =
     raw !== undefined
-      ? await parseMime((await http.download(raw, "the raw message")).bytes, email, emailId)
-      : messageFromFields(email, await downloadAttachments(http, emailId, email));
+      ? await parseMime((await http.download(raw, "the raw message", budget)).bytes, email, emailId)
+      : messageFromFields(email, await downloadAttachments(http, emailId, email, budget));
 
   const event: InboundEvent = {
     eventType: "inbound",

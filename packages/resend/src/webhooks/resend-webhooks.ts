@@ -10,7 +10,7 @@ import { VERSION } from "../version.js";
 import { toInboundEvent } from "./inbound.js";
 import { createInboundHttp, type InboundHttp } from "./inbound-http.js";
 import { type ResendWebhooksOptions, resolveWebhookConfig } from "./options.js";
-import { deliveryIdOf, parseEnvelope } from "./payload.js";
+import { deliveryIdOf, invalidPayload, parseEnvelope } from "./payload.js";
 import { rememberParsedBody, takeParsedBody } from "./parsed-body.js";
 import { createSvixVerifier, loadSvixWebhook, type VerifiedBody } from "./svix.js";
 import { toTrackingEvent } from "./tracking.js";
@@ -65,6 +65,7 @@ export function resendWebhooks(options: ResendWebhooksOptions = {}): WebhookProv
   return {
     name: "resend",
     kinds: ["tracking", "inbound"],
+    redaction: config.redaction,
 
     isSigned(kind: WebhookKind): boolean {
       return verifiers[kind] !== undefined;
@@ -85,6 +86,11 @@ export function resendWebhooks(options: ResendWebhooksOptions = {}): WebhookProv
     ): Promise<ParsedWebhook> {
       const envelope = parseEnvelope(request.body, takeParsedBody(verified, request.body));
       if (kind === "tracking") {
+        if (envelope.type === "email.received") {
+          throw invalidPayload(
+            "Resend sent an email.received event to the anymail tracking webhook URL. Inbound mail belongs on .../resend/inbound (with its own signing secret); point Resend's email.received webhook there instead.",
+          );
+        }
         return { kind, events: [toTrackingEvent(envelope, request.headers)] };
       }
       if (http === undefined) {

@@ -1,9 +1,9 @@
-import { createRequire } from "node:module";
 import {
   AnymailConfigurationError,
   AnymailImproperlyInstalled,
   AnymailWebhookValidationFailure,
 } from "@anymail/core";
+import { createLazyRequire, loadOptional } from "@anymail/http";
 
 /** The part of svix 1.x's `Webhook` class we use. */
 interface SvixWebhook {
@@ -14,37 +14,25 @@ type SvixWebhookClass = new (secret: string) => SvixWebhook;
 /** A `require` for an optional peer, in both the ESM and the CJS build. */
 export type OptionalRequire = (id: string) => unknown;
 
-function defaultRequire(): OptionalRequire {
-  // Not a bare `require`: the bundler would swap in a shim that throws in the ESM build.
-  // The CJS build gets `import.meta.url` from the bundler's shim for __filename.
-  return createRequire(import.meta.url);
-}
-
-function isModuleNotFound(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND";
-}
+const SVIX = {
+  provider: "Resend",
+  packageName: "svix",
+  feature: "Resend webhook signature verification",
+  install: "npm install svix@1",
+};
 
 /**
  * Loads svix's `Webhook` class synchronously, so a missing optional peer is reported
  * when the provider is built rather than on the first delivery.
  */
-export function loadSvixWebhook(load: OptionalRequire = defaultRequire()): SvixWebhookClass {
-  let svix: unknown;
-  try {
-    svix = load("svix");
-  } catch (cause) {
-    if (!isModuleNotFound(cause)) throw cause;
-    throw new AnymailImproperlyInstalled("svix", "Resend webhook signature verification", {
-      provider: "Resend",
-      install: "npm install svix@1",
-      cause,
-    });
-  }
+export function loadSvixWebhook(
+  load: OptionalRequire = createLazyRequire(import.meta.url),
+): SvixWebhookClass {
+  const svix = loadOptional(() => load("svix"), SVIX);
   const Webhook = (svix as { Webhook?: unknown } | null)?.Webhook;
   if (typeof Webhook !== "function") {
-    throw new AnymailImproperlyInstalled("svix", "Resend webhook signature verification", {
-      provider: "Resend",
+    throw new AnymailImproperlyInstalled(SVIX.packageName, SVIX.feature, {
+      provider: SVIX.provider,
       install: "npm install svix@1 (svix has no Webhook export; version 1.x is required)",
     });
   }

@@ -39,7 +39,6 @@ describe("resendWebhooks tracking mapping", () => {
     ["email.failed", "failed"],
     ["email.suppressed", "rejected"],
     ["email.scheduled", "queued"],
-    ["email.received", "unknown"],
     ["email.something_new", "unknown"],
   ])("maps %s to %s with the common fields", async (type, eventType) => {
     const payload = envelope(type);
@@ -54,6 +53,15 @@ describe("resendWebhooks tracking mapping", () => {
     });
     expect(event.timestamp.toISOString()).toBe("2026-11-20T10:15:06.318Z");
     expect(event.espEvent).toEqual(payload);
+  });
+
+  it("refuses an email.received event on the tracking URL with a 400-class error naming the inbound path", async () => {
+    const error = await track(envelope("email.received")).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ code: "invalid_webhook_payload" });
+    expect((error as Error).message).toContain(".../resend/inbound");
   });
 
   it("reads tags and metadata back from X-Tags / X-Metadata, case-insensitively", async () => {

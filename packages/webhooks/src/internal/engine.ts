@@ -13,7 +13,7 @@ import { createMemoryReplayStore } from "../replay-store.js";
 import { createBasicAuthCheck } from "./basic-auth.js";
 import { createDeduplicator } from "./dedupe.js";
 import type { WebhookInput } from "./input.js";
-import { consoleLogger, errorSummary } from "./log.js";
+import { consoleLogger, errorSummary, redactingLogger } from "./log.js";
 import { requireBasicAuthWhereNeeded, servedRoutes, warnIfInsecure } from "./providers.js";
 import { HANDLED, HEAD_OK, textReply as text, type WebhookReply } from "./reply.js";
 import { routeOf, type WebhookRoute } from "./route.js";
@@ -64,7 +64,7 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const routes = servedRoutes(options);
   const basicAuth = createBasicAuthCheck(options.basicAuth);
-  const log = options.logger ?? consoleLogger;
+  const log = redactingLogger(options.logger ?? consoleLogger, options.providers);
   const replayStore =
     options.replayStore === false ? undefined : (options.replayStore ?? createMemoryReplayStore());
   const dedupe = createDeduplicator(replayStore, log);

@@ -1,5 +1,6 @@
 import type { PreparedMessage } from "../../prepared.js";
 import type { FeatureSupport, Provider, SendContext } from "../../provider.js";
+import type { SecretRedaction } from "../../redact.js";
 import type { SendResult } from "../../result.js";
 
 /**
@@ -34,6 +35,13 @@ export interface TestProviderOptions {
   name?: string;
   /** Feature table. Default: supports everything. */
   features?: FeatureSupport;
+  /**
+   * Whether it declares itself idempotent (see `Provider.idempotent`). Default true, like
+   * an ESP that de-duplicates by key; false to test what core does for one that doesn't.
+   */
+  idempotent?: boolean;
+  /** Secrets core should mask in logs, as a real provider declares them. */
+  redaction?: SecretRedaction;
   /**
    * Scripts the response: return a SendResult, throw (e.g. an AnymailAPIError), or return
    * `undefined` for the default (every recipient `sent`).
@@ -103,6 +111,8 @@ export function createTestProvider(options: TestProviderOptions = {}): TestProvi
   return {
     name: options.name ?? "Test",
     features: options.features ?? { unsupported: [], quirks: [] },
+    idempotent: options.idempotent ?? true,
+    ...(options.redaction === undefined ? {} : { redaction: options.redaction }),
     outbox,
     calls,
     get closeCount() {

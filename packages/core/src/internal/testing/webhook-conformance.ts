@@ -57,6 +57,23 @@ export interface WebhookRequestCase {
 }
 
 /**
+ * A delivery signed inside its payload: the body as the ESP sends it, signature included,
+ * and its headers. What `sign` returns for such an ESP (Mailgun).
+ *
+ * @example
+ * ```ts
+ * const sign = (kind: WebhookKind, body: string): SignedDelivery => ({
+ *   body: JSON.stringify({ ...JSON.parse(body), signature: signatureBlock(key) }),
+ *   headers: { "content-type": "application/json" },
+ * });
+ * ```
+ */
+export interface SignedDelivery {
+  body: string | Uint8Array;
+  headers: Record<string, string>;
+}
+
+/**
  * The webhook endpoint the HTTP half of the suite drives: pass `createWebhookHandler`
  * from `@anymail/webhooks` (core cannot depend on it).
  *
@@ -93,14 +110,16 @@ export interface WebhookConformanceOptions {
   createProvider(): WebhookProvider | Promise<WebhookProvider>;
   /**
    * The headers the ESP sends with `body` to `url`, signed as it signs (for an unsigned
-   * provider: only what it sends, e.g. the content type). Each call is a new delivery:
-   * sending the same headers twice is a redelivery.
+   * provider: only what it sends, e.g. the content type). An ESP that signs inside the
+   * payload (Mailgun's `signature` block) returns `{ body, headers }`: the body with its
+   * signature added. Each call is a new delivery: sending the same result twice is a
+   * redelivery.
    */
   sign(
     kind: WebhookKind,
     body: string | Uint8Array,
     url: string,
-  ): Record<string, string> | Promise<Record<string, string>>;
+  ): Record<string, string> | SignedDelivery | Promise<Record<string, string> | SignedDelivery>;
   /** At least one per kind the provider serves. */
   fixtures: readonly WebhookFixture[];
   /** Requests the ESP never signed (wrong key, stale timestamp...); each must be refused (401). */
@@ -238,6 +257,23 @@ export function describeWebhookConformance(options: WebhookConformanceOptions): 
   const deliveryIds = options.deliveryIds ?? true;
   const malformedBodies = options.malformedBodies ?? DEFAULT_MALFORMED;
   const coversBody = options.signatureCoversBody ?? true;
+  /** `sign`'s result as a body and headers, whether it signed the headers or the body. */
+  const signDelivery = async (
+    kind: WebhookKind,
+    body: string | Uint8Array,
+    url: string,
+    extra?: Record<string, string>,
+  ): Promise<SignedDelivery & { inBody: boolean }> => {
+    const signed = await options.sign(kind, body, url);
+    const inBody = typeof (signed as SignedDelivery).headers === "object" && "body" in signed;
+    return inBody
+      ? {
+          ...(signed as SignedDelivery),
+          headers: { ...(signed as SignedDelivery).headers, ...extra },
+          inBody,
+        }
+      : { body, headers: { ...(signed as Record<string, string>), ...extra }, inBody };
+  };
 
   describe(`${options.name}: webhook provider conformance`, () => {
     it("declares a lower-case URL name and the kinds it serves", async () => {
@@ -259,11 +295,13 @@ export function describeWebhookConformance(options: WebhookConformanceOptions): 
       it(`verifies and parses ${fixture.title}`, async () => {
         const provider = await options.createProvider();
         const url = urlFor(provider.name, fixture.kind);
-        const headers = {
-          ...(await options.sign(fixture.kind, fixture.body, url)),
-          ...fixture.headers,
-        };
-        const request = rawRequest(fixture.kind, provider.name, fixture.body, headers);
+        const { body, headers } = await signDelivery(
+          fixture.kind,
+          fixture.body,
+          url,
+          fixture.headers,
+        );
+        const request = rawRequest(fixture.kind, provider.name, body, headers);
         const verified = await provider.verify(fixture.kind, request);
         const parsed: ParsedWebhook = await provider.parse(fixture.kind, request, verified);
         expect(parsed.kind).toBe(fixture.kind);
@@ -279,17 +317,19 @@ export function describeWebhookConformance(options: WebhookConformanceOptions): 
       const provider = await options.createProvider();
       const fixture = options.fixtures[0]!;
       const url = urlFor(provider.name, fixture.kind);
-      const headers = {
-        ...(await options.sign(fixture.kind, fixture.body, url)),
-        ...fixture.headers,
-      };
+      const { body, headers } = await signDelivery(
+        fixture.kind,
+        fixture.body,
+        url,
+        fixture.headers,
+      );
       const first = await provider.verify(
         fixture.kind,
-        rawRequest(fixture.kind, provider.name, fixture.body, headers),
+        rawRequest(fixture.kind, provider.name, body, headers),
       );
       const again = await provider.verify(
         fixture.kind,
-        rawRequest(fixture.kind, provider.name, fixture.body, headers),
+        rawRequest(fixture.kind, provider.name, body, headers),
       );
       if (deliveryIds) {
         expect(typeof first.deliveryId).toBe("string");
@@ -306,12 +346,10 @@ export function describeWebhookConformance(options: WebhookConformanceOptions): 
       for (const fixture of options.fixtures) {
         if (!provider.isSigned(fixture.kind)) continue;
         const url = urlFor(provider.name, fixture.kind);
-        const signed = {
-          ...(await options.sign(fixture.kind, fixture.body, url)),
-          ...fixture.headers,
-        };
+        const delivery = await signDelivery(fixture.kind, fixture.body, url, fixture.headers);
+        const signed = delivery.headers;
         if (coversBody) {
-          const changed = tampered(fixture.body);
+          const changed = tampered(delivery.body);
           expect(
             await codeOf(() =>
               provider.verify(
@@ -321,6 +359,7 @@ export function describeWebhookConformance(options: WebhookConformanceOptions): 
             ),
           ).toBe("webhook_validation_failure");
         }
+        // Unsigned: the fixture's own body (a payload-signing ESP's signature is added by sign).
         const bare = { "content-type": signed["content-type"] ?? "application/json" };
         expect(
           await codeOf(() =>
@@ -330,6 +369,8 @@ export function describeWebhookConformance(options: WebhookConformanceOptions): 
             ),
           ),
         ).toBe("webhook_validation_failure");
+        // The signature is in the payload, not in any header: no header to garble.
+        if (delivery.inBody) continue;
         // Every signature-looking header replaced with junk, as an attacker would.
         const garbage: Record<string, string> = {};
         for (const [name, value] of Object.entries(signed)) {
@@ -375,12 +416,8 @@ export function describeWebhookConformance(options: WebhookConformanceOptions): 
       for (const kind of provider.kinds) {
         for (const body of malformedBodies) {
           const url = urlFor(provider.name, kind);
-          const request = rawRequest(
-            kind,
-            provider.name,
-            body,
-            await options.sign(kind, body, url),
-          );
+          const delivery = await signDelivery(kind, body, url);
+          const request = rawRequest(kind, provider.name, delivery.body, delivery.headers);
           const code = await codeOf(async () =>
             provider.parse(kind, request, await provider.verify(kind, request)),
           );
@@ -413,12 +450,8 @@ export function describeWebhookConformance(options: WebhookConformanceOptions): 
       for (const kind of provider.kinds) {
         for (const body of hostile) {
           const url = urlFor(provider.name, kind);
-          const request = rawRequest(
-            kind,
-            provider.name,
-            body,
-            await options.sign(kind, body, url),
-          );
+          const delivery = await signDelivery(kind, body, url);
+          const request = rawRequest(kind, provider.name, delivery.body, delivery.headers);
           const code = await codeOf(async () =>
             provider.parse(kind, request, await provider.verify(kind, request)),
           );
@@ -468,15 +501,13 @@ export function describeWebhookConformance(options: WebhookConformanceOptions): 
       for (const fixture of options.fixtures) {
         it(`answers 200 to ${fixture.title} and hands on its events`, async () => {
           const { provider, received, post } = await endpoint();
-          const headers = {
-            ...(await options.sign(
-              fixture.kind,
-              fixture.body,
-              urlFor(provider.name, fixture.kind),
-            )),
-            ...fixture.headers,
-          };
-          const response = await post(fixture.kind, fixture.body, headers);
+          const { body, headers } = await signDelivery(
+            fixture.kind,
+            fixture.body,
+            urlFor(provider.name, fixture.kind),
+            fixture.headers,
+          );
+          const response = await post(fixture.kind, body, headers);
           expect(response.status).toBe(200);
           expect(received).toHaveLength(fixture.expect.length);
           received.forEach((event, index) => {
@@ -492,16 +523,14 @@ export function describeWebhookConformance(options: WebhookConformanceOptions): 
         async () => {
           const { provider, received, post } = await endpoint();
           const fixture = options.fixtures[0]!;
-          const headers = {
-            ...(await options.sign(
-              fixture.kind,
-              fixture.body,
-              urlFor(provider.name, fixture.kind),
-            )),
-            ...fixture.headers,
-          };
-          expect((await post(fixture.kind, fixture.body, headers)).status).toBe(200);
-          expect((await post(fixture.kind, fixture.body, headers)).status).toBe(200);
+          const { body, headers } = await signDelivery(
+            fixture.kind,
+            fixture.body,
+            urlFor(provider.name, fixture.kind),
+            fixture.headers,
+          );
+          expect((await post(fixture.kind, body, headers)).status).toBe(200);
+          expect((await post(fixture.kind, body, headers)).status).toBe(200);
           expect(received).toHaveLength(fixture.expect.length * (deliveryIds ? 1 : 2));
         },
       );
@@ -510,13 +539,15 @@ export function describeWebhookConformance(options: WebhookConformanceOptions): 
         const { provider, received, post } = await endpoint();
         for (const fixture of options.fixtures) {
           const url = urlFor(provider.name, fixture.kind);
-          const headers = {
-            ...(await options.sign(fixture.kind, fixture.body, url)),
-            ...fixture.headers,
-          };
-          expect((await post(fixture.kind, fixture.body, headers, false)).status).toBe(401);
+          const { body, headers } = await signDelivery(
+            fixture.kind,
+            fixture.body,
+            url,
+            fixture.headers,
+          );
+          expect((await post(fixture.kind, body, headers, false)).status).toBe(401);
           if (coversBody && provider.isSigned(fixture.kind)) {
-            expect((await post(fixture.kind, tampered(fixture.body), headers)).status).toBe(401);
+            expect((await post(fixture.kind, tampered(body), headers)).status).toBe(401);
           }
         }
         for (const forgery of options.forgeries ?? []) {
@@ -530,8 +561,8 @@ export function describeWebhookConformance(options: WebhookConformanceOptions): 
         const { provider, received, post } = await endpoint();
         for (const kind of provider.kinds) {
           for (const body of malformedBodies) {
-            const headers = await options.sign(kind, body, urlFor(provider.name, kind));
-            expect((await post(kind, body, headers)).status).toBe(400);
+            const delivery = await signDelivery(kind, body, urlFor(provider.name, kind));
+            expect((await post(kind, delivery.body, delivery.headers)).status).toBe(400);
           }
         }
         for (const bad of options.malformed ?? []) {

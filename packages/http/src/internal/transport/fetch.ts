@@ -1,0 +1,130 @@
+import { BodyTooLarge, type Transport, type TransportResponse } from "./transport.js";
+
+/** A WHATWG `fetch`: the runtime's, or one the user passes (edge runtimes, proxies, tests). */
+export type FetchLike = (input: URL, init: RequestInit) => Promise<Response>;
+
+/**
+ * A transport over `fetch`. No pool of its own (the runtime keeps connections alive);
+ * `timeoutMs` bounds the wait for the headers and then each body chunk with a timer of
+ * its own, as `fetch` has none. Redirects are never followed here (the client decides).
+ */
+export function fetchTransport(fetchImpl: FetchLike): Transport {
+  return {
+    async send(request) {
+      const timer = new ChunkTimer(request.timeoutMs);
+      const signal =
+        request.signal === undefined
+          ? timer.signal
+          : AbortSignal.any([request.signal, timer.signal]);
+      try {
+        const init: RequestInit = {
+          method: request.method,
+          headers: request.headers,
+          signal,
+          redirect: "manual",
+        };
+        if (request.body !== undefined) init.body = request.body as BodyInit;
+        const response = await fetchImpl(request.url, init);
+        timer.restart();
+        return wrap(response, timer);
+      } catch (error) {
+        timer.stop();
+        throw timer.fired ? timer.error : error;
+      }
+    },
+    async close() {},
+  };
+}
+
+/** Aborts when no progress happened for `timeoutMs` (headers, then each body chunk). */
+class ChunkTimer {
+  readonly #controller = new AbortController();
+  readonly #ms: number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly error: Error & { code: string };
+  fired = false;
+
+  constructor(ms: number) {
+    this.#ms = ms;
+    this.error = Object.assign(new Error(`no response progress within ${ms} ms`), {
+      code: "UND_ERR_HEADERS_TIMEOUT",
+    });
+    this.restart();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  restart(): void {
+    this.stop();
+    this.#timer = setTimeout(() => {
+      this.fired = true;
+      this.#controller.abort(this.error);
+    }, this.#ms);
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
+function wrap(response: Response, timer: ChunkTimer): TransportResponse {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const read = async (maxBytes: number): Promise<Uint8Array> => {
+    const declared = Number(headers["content-length"]);
+    if (Number.isSafeInteger(declared) && declared > maxBytes) {
+      timer.stop();
+      await response.body?.cancel().catch(() => {});
+      throw new BodyTooLarge(maxBytes);
+    }
+    if (response.body === null) {
+      timer.stop();
+      return new Uint8Array(0);
+    }
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        timer.restart();
+        total += value.byteLength;
+        if (total > maxBytes) {
+          await reader.cancel().catch(() => {});
+          throw new BodyTooLarge(maxBytes);
+        }
+        chunks.push(value);
+      }
+    } catch (error) {
+      throw timer.fired ? timer.error : error;
+    } finally {
+      timer.stop();
+    }
+    if (chunks.length === 1) return chunks[0]!;
+    const bytes = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return bytes;
+  };
+  return {
+    status: response.status,
+    headers,
+    read,
+    async text(maxBytes) {
+      return new TextDecoder().decode(await read(maxBytes));
+    },
+    discard() {
+      timer.stop();
+      response.body?.cancel().catch(() => {});
+    },
+  };
+}
