@@ -3,7 +3,7 @@
 // any send was lost, duplicated, mis-attributed or failed with an untyped error.
 //
 //   node bench/soak.mjs [--sends 20000] [--concurrency 32] [--batch-sends 200]
-//                       [--batch-size 150] [--rps 300] [--seed 8]
+//                       [--batch-size 150] [--rps 300] [--seed 8] [--postmark-sends 5000]
 import { parseArgs } from "node:util";
 import { formatSoakReport, runFaultSoak } from "../tests/reliability/src/soak.mjs";
 
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     "batch-size": { type: "string", default: "150" },
     rps: { type: "string", default: "300" },
     seed: { type: "string", default: "8" },
+    "postmark-sends": { type: "string", default: "5000" },
   },
 });
 
@@ -36,6 +37,17 @@ const runs = [
       concurrency: 8,
       requestsPerSecond: 40,
       seed: Number(values.seed) + 1,
+    },
+  },
+  {
+    // No idempotency key: ambiguous failures end the send (typed), never resend it.
+    title: "Postmark single-send soak",
+    options: {
+      provider: "postmark",
+      sends: Number(values["postmark-sends"]),
+      concurrency: Number(values.concurrency),
+      requestsPerSecond: 120,
+      seed: Number(values.seed) + 2,
     },
   },
 ];
