@@ -246,6 +246,7 @@ export function createMailer(options: MailerOptions): Mailer {
     throw new AnymailConfigurationError("createMailer needs a provider with a name and a send()");
   }
   const retry = resolveRetryOptions(options.retry);
+  const ignoreUnsupportedFeatures = options.ignoreUnsupportedFeatures === true;
   // An ESP that doesn't de-duplicate by key may already have accepted a request whose
   // answer was lost: retrying it could send twice, so only provable non-acceptance retries.
   const retryPolicy =
@@ -265,9 +266,7 @@ export function createMailer(options: MailerOptions): Mailer {
   };
 
   function check(message: EmailMessage): PreparedMessage {
-    return checkFeatures(provider, prepareMessage(message), {
-      ignoreUnsupportedFeatures: options.ignoreUnsupportedFeatures === true,
-    });
+    return checkFeatures(provider, prepareMessage(message), { ignoreUnsupportedFeatures });
   }
 
   async function beforeSend(
@@ -287,6 +286,10 @@ export function createMailer(options: MailerOptions): Mailer {
   }
 
   async function afterSend(result: SendResult, message: EmailMessage): Promise<SendResult> {
+    // Central, so every provider's results name who accepted the message; a composite
+    // provider (failover) has already named the member that did.
+    result.provider ??= provider.name;
+
     let hookError: unknown;
     for (const hook of hooks) {
       try {
@@ -308,6 +311,7 @@ export function createMailer(options: MailerOptions): Mailer {
     provider,
     retry: policy,
     ...(retryPolicy ? { retryPolicy } : {}),
+    ignoreUnsupportedFeatures,
     ...(logger ? { logger: (record: LogRecord) => log(record) } : {}),
     sendAlone: (prepared, key) => deliver(prepared, key, policy),
   });
@@ -347,12 +351,21 @@ export function createMailer(options: MailerOptions): Mailer {
     return withRetries(
       policy,
       async ({ attempt, signal, deadline }) => {
-        if (!logger) return provider.send(prepared, { idempotencyKey, signal, deadline, attempt });
+        if (!logger) {
+          return provider.send(prepared, {
+            idempotencyKey,
+            signal,
+            deadline,
+            attempt,
+            ignoreUnsupportedFeatures,
+          });
+        }
         const context: SendContext = {
           idempotencyKey,
           signal,
           deadline,
           attempt,
+          ignoreUnsupportedFeatures,
           logger: (record) => log(record),
         };
         log({

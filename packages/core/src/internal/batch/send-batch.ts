@@ -9,6 +9,8 @@ export interface BatchSender {
   readonly provider: Provider;
   readonly retry: ResolvedRetryOptions;
   readonly logger?: Logger;
+  /** Passed on to the provider, as for single sends. */
+  readonly ignoreUnsupportedFeatures: boolean;
   /** Which failures may be retried (absent: every retryable one). */
   readonly retryPolicy?: (error: AnymailAPIError) => boolean;
   /** Sends one message alone (the mailer's own retry loop). */
@@ -52,7 +54,7 @@ async function sendChunk(
   chunk: readonly PreparedMessage[],
   key: string,
 ): Promise<BatchItemOutcome[]> {
-  const { provider, retry, logger, retryPolicy } = sender;
+  const { provider, retry, logger, retryPolicy, ignoreUnsupportedFeatures } = sender;
   if (chunk.length === 1 || provider.sendBatch === undefined) {
     return Promise.all(chunk.map((message, i) => alone(sender, message, aloneKey(key, i, chunk))));
   }
@@ -66,6 +68,7 @@ async function sendChunk(
           signal,
           deadline,
           attempt,
+          ignoreUnsupportedFeatures,
           ...(logger ? { logger } : {}),
         }),
       undefined,
