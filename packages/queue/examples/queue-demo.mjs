@@ -72,9 +72,14 @@ if (process.argv[2] === "worker") {
     });
     workers.push(child);
   }
-  while ((await queue.counts()).completed + (await queue.counts()).failed < 50) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  let counts = await queue.counts();
+  while (counts.completed + counts.failed < 50) {
+    await sleep(100);
+    counts = await queue.counts();
   }
+  // The workers' last "sent" reports may still be on their way over IPC.
+  for (let i = 0; i < 50 && sent < counts.completed; i++) await sleep(20);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
     `sent ${sent} by 2 workers in ${seconds} s; the emulator stored ${emu.emails.length} emails`,
