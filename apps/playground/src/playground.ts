@@ -2,7 +2,13 @@ import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { createMailer, type InboundEvent, inlineImage, type Mailer } from "@anymail/core";
+import {
+  createMailer,
+  featureTable,
+  type InboundEvent,
+  inlineImage,
+  type Mailer,
+} from "@anymail/core";
 import { resend, resendWebhooks } from "@anymail/resend";
 import { type ResendEmulator, startResendEmulator } from "@anymail/emulator";
 import { anymailExpress } from "@anymail/webhooks/express";
@@ -10,7 +16,6 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { type ComposeRequest, composeMessage } from "./internal/compose.js";
 import { EventFeed } from "./internal/event-feed.js";
 import { InboundWaiters } from "./internal/inbound-waiters.js";
-import { describeQuirks } from "./internal/quirks.js";
 import { generateSigningSecret } from "./internal/secrets.js";
 import {
   describeError,
@@ -167,7 +172,9 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         inbound: `${url}${WEBHOOK_MOUNT}/resend/inbound`,
       },
       inboundSimulator: emulator !== undefined,
-      quirks: describeQuirks(),
+      // Whatever provider the page runs: its own table, straight from its FeatureSupport.
+      provider: mailer.provider.name,
+      quirks: featureTable(mailer.provider.features),
     });
   });
 

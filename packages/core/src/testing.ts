@@ -1,6 +1,7 @@
 /**
- * @anymail/core/testing: an in-memory provider and the provider conformance suite.
- * The suite imports vitest (an optional peer dependency); nothing else in anymail does.
+ * @anymail/core/testing: framework-free test helpers (no vitest, Jest or mocha import):
+ * an in-memory provider, a neutral signed webhook provider, a capture HTTP server and
+ * docs checks. The vitest conformance suites live in `@anymail/core/conformance`.
  *
  * @example
  * ```ts
@@ -19,11 +20,15 @@ export type {
   TestProvider,
   TestProviderOptions,
 } from "./internal/testing/test-provider.js";
-export { describeProviderConformance } from "./internal/testing/conformance.js";
+export { startCaptureServer } from "./internal/testing/capture-server.js";
 export type {
-  ConformanceErrorCase,
-  ConformanceOptions,
-} from "./internal/testing/conformance.js";
+  CapturedRequest,
+  CaptureReply,
+  CaptureScript,
+  CaptureServer,
+  CaptureServerOptions,
+} from "./internal/testing/capture-server.js";
+export { exportsWithoutExample, markdownTableRows } from "./internal/testing/docs-checks.js";
 export { createTestWebhookProvider } from "./internal/testing/test-webhook-provider.js";
 export type {
   TestSignOptions,
