@@ -4,6 +4,7 @@ import {
   type NormalizedAttachment,
   type PreparedMessage,
 } from "@anymail/core";
+import { mergeEspExtra, toJson } from "@anymail/http";
 import { toBase64 } from "./internal/base64.js";
 
 /**
@@ -157,12 +158,10 @@ function basePayload(message: PreparedMessage): PostmarkMessagePayload {
     // Postmark requires a TemplateModel (possibly empty) with a template.
     data.TemplateModel = { ...(message.mergeGlobalData ?? {}) };
   }
-  if (message.espExtra !== undefined) {
-    for (const [key, value] of Object.entries(message.espExtra)) {
-      if (key !== "server_token") data[key] = value;
-    }
-  }
-  return data;
+  if (message.espExtra === undefined) return data;
+  // The kit's one espExtra rule (a deep merge, last); server_token is a header, not JSON.
+  const { server_token: _token, ...extra } = message.espExtra;
+  return mergeEspExtra(data, extra) as PostmarkMessagePayload;
 }
 
 function payloadFor(
@@ -180,17 +179,6 @@ function payloadFor(
   const mergeHeaders = message.mergeHeaders?.[to.addrSpec];
   if (mergeHeaders !== undefined) data.Headers = mergeHeaderList(message.headers, mergeHeaders);
   return data;
-}
-
-function toJson(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch (cause) {
-    throw new AnymailSerializationError(
-      `Don't know how to send this data to Postmark: ${cause instanceof Error ? cause.message : String(cause)}`,
-      { provider: "Postmark", cause },
-    );
-  }
 }
 
 /**
@@ -213,7 +201,7 @@ export function planPostmarkRequest(message: PreparedMessage): PostmarkRequestPl
   if (!message.isBatch) {
     return {
       endpoint: withTemplate ? "email/withTemplate" : "email",
-      body: toJson(base),
+      body: toJson("Postmark", base),
       to: message.to,
       ...tokenField,
     };
@@ -222,9 +210,14 @@ export function planPostmarkRequest(message: PreparedMessage): PostmarkRequestPl
   return withTemplate
     ? {
         endpoint: "email/batchWithTemplates",
-        body: toJson({ Messages: messages }),
+        body: toJson("Postmark", { Messages: messages }),
         to: message.to,
         ...tokenField,
       }
-    : { endpoint: "email/batch", body: toJson(messages), to: message.to, ...tokenField };
+    : {
+        endpoint: "email/batch",
+        body: toJson("Postmark", messages),
+        to: message.to,
+        ...tokenField,
+      };
 }

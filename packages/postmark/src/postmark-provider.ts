@@ -1,7 +1,14 @@
-import type { PreparedMessage, Provider, SendContext, SendResult } from "@anymail/core";
+import type {
+  PreparedMessage,
+  Provider,
+  SecretRedaction,
+  SendContext,
+  SendResult,
+} from "@anymail/core";
+import { createHttpClient, isSuccessStatus, toEspResponse } from "@anymail/http";
 import { type PostmarkOptions, resolvePostmarkConfig } from "./config.js";
 import { postmarkFeatures } from "./features.js";
-import { post } from "./internal/http.js";
+import { withoutAmbiguousRetry } from "./internal/ambiguous.js";
 import { planPostmarkRequest } from "./message-converter.js";
 import { parsePostmarkResponse } from "./response-classifier.js";
 
@@ -23,6 +30,8 @@ export interface PostmarkProvider extends Provider {
    * sent again, so only failures that prove nothing was accepted are retried.
    */
   readonly idempotent: false;
+  readonly redaction: SecretRedaction;
+  /** Closes the connection pool; a later send opens a new one. */
   close(): Promise<void>;
 }
 
@@ -30,7 +39,8 @@ export interface PostmarkProvider extends Provider {
  * Creates a Postmark provider for `createMailer`. Options fall back to the
  * `ANYMAIL_POSTMARK_SERVER_TOKEN` / `POSTMARK_SERVER_TOKEN` and `ANYMAIL_POSTMARK_API_URL` /
  * `POSTMARK_API_URL` environment variables; a missing token throws
- * `AnymailConfigurationError` right here.
+ * `AnymailConfigurationError` right here. The keep-alive pool is created on the first send
+ * and released by `close()` (or `mailer.close()`).
  *
  * @example
  * ```ts
@@ -43,43 +53,61 @@ export interface PostmarkProvider extends Provider {
  */
 export function postmark(options: PostmarkOptions = {}): PostmarkProvider {
   const config = resolvePostmarkConfig(options);
-  const features = postmarkFeatures();
+  const http = createHttpClient({
+    provider: "Postmark",
+    connectTimeoutMs: Math.min(config.timeoutMs, 10_000),
+    redaction: config.redaction,
+    debugApiRequests: config.debugApiRequests,
+    ...(config.connections === undefined ? {} : { connections: config.connections }),
+    ...(config.dispatcher === undefined ? {} : { dispatcher: config.dispatcher }),
+    ...(config.fetch === undefined ? {} : { fetch: config.fetch }),
+  });
+  const baseHeaders: Readonly<Record<string, string>> = {
+    "user-agent": config.userAgent,
+    "content-type": "application/json",
+    accept: "application/json",
+  };
 
   return {
     name: "Postmark",
     apiUrl: config.apiUrl,
     idempotent: false,
-    features,
+    redaction: config.redaction,
+    features: postmarkFeatures(),
 
     async send(message: PreparedMessage, context: SendContext): Promise<SendResult> {
       const plan = planPostmarkRequest(message);
       const url = new URL(plan.endpoint, config.apiUrl);
-      const started = Date.now();
-      const response = await post({
-        url,
-        headers: {
-          "x-postmark-server-token": plan.serverToken ?? config.serverToken,
-          "user-agent": config.userAgent,
-          "content-type": "application/json",
-          accept: "application/json",
-        },
-        body: plan.body,
-        timeoutMs: config.timeoutMs,
-        signal: context.signal,
-      });
-      // Never the token: only the path, the status and timing.
+      const started = context.logger === undefined ? 0 : Date.now();
+      let response: Awaited<ReturnType<typeof http.request>>;
+      try {
+        response = await http.request({
+          method: "POST",
+          url,
+          headers: {
+            ...baseHeaders,
+            "x-postmark-server-token": plan.serverToken ?? config.serverToken,
+          },
+          body: plan.body,
+          timeoutMs: config.timeoutMs,
+          signal: context.signal,
+          ...(context.logger === undefined ? {} : { logger: context.logger }),
+        });
+      } catch (error) {
+        throw withoutAmbiguousRetry(error);
+      }
+      // The token is only ever in the request headers, which no record or error carries.
       context.logger?.({
-        level: response.status >= 200 && response.status < 300 ? "debug" : "warn",
+        level: isSuccessStatus(response.status) ? "debug" : "warn",
         message: `Postmark POST ${url.pathname} → ${response.status}`,
         provider: "Postmark",
         status: response.status,
         attempt: context.attempt,
         durationMs: Date.now() - started,
       });
-      return parsePostmarkResponse(response, message);
+      return parsePostmarkResponse(toEspResponse(response, config.redaction), message);
     },
 
-    // fetch pools connections globally; nothing of ours to release.
-    close: async () => {},
+    close: () => http.close(),
   };
 }

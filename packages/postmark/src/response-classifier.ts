@@ -1,13 +1,13 @@
-import {
+import type {
   AnymailAPIError,
-  type EmailAddress,
-  type EspResponse,
-  isRetryableStatus,
-  type PreparedMessage,
-  type RecipientStatus,
-  type SendResult,
-  type SendStatus,
+  EmailAddress,
+  EspResponse,
+  PreparedMessage,
+  RecipientStatus,
+  SendResult,
+  SendStatus,
 } from "@anymail/core";
+import { apiErrorFromResponse, invalidResponse, isRetryableStatus } from "@anymail/http";
 
 /**
  * Postmark's ErrorCode for "Invalid email request" (bad addresses among others).
@@ -34,11 +34,9 @@ type JsonObject = Record<string, unknown>;
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** The `Message` of a Postmark error body, else the raw text. */
-function describeBody(body: unknown): string {
-  if (isObject(body) && typeof body.Message === "string") return body.Message;
-  if (typeof body === "string") return body.slice(0, 500);
-  return "";
+/** The `Message` of a Postmark error body, else undefined (the kit shows a text body). */
+function messageOf(body: unknown): string | undefined {
+  return isObject(body) && typeof body.Message === "string" ? body.Message : undefined;
 }
 
 function errorCodeOf(body: unknown): string | undefined {
@@ -47,39 +45,19 @@ function errorCodeOf(body: unknown): string | undefined {
   return typeof code === "number" || typeof code === "string" ? String(code) : undefined;
 }
 
-function retryAfterMs(headers: Record<string, string>): number | undefined {
-  const value = headers["retry-after"];
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
 /**
- * An API error for a Postmark answer. Retryable only for statuses that prove nothing was
- * accepted (5xx, 408, 429): a 200 or 422 with an ErrorCode never is.
+ * An API error for a Postmark answer (`item`: the body, or one result of a batch).
+ * Retryable only for statuses that prove nothing was accepted (5xx, 408, 429): a 200 or
+ * 422 with an ErrorCode never is.
  */
-export function postmarkApiError(
-  response: EspResponse,
-  detail?: string,
-  item: unknown = response.body,
-): AnymailAPIError {
-  const text = detail ?? describeBody(item);
+function postmarkApiError(response: EspResponse, item: unknown = response.body): AnymailAPIError {
   const providerCode = errorCodeOf(item);
-  const after = retryAfterMs(response.headers);
-  return new AnymailAPIError(
-    `Postmark API response ${response.status}${providerCode === undefined ? "" : ` (ErrorCode ${providerCode})`}${text === "" ? "" : `: ${text}`}`,
-    {
-      provider: "Postmark",
-      statusCode: response.status,
-      response,
-      retryable: isRetryableStatus(response.status),
-      kind: "http",
-      ...(providerCode === undefined ? {} : { providerCode }),
-      ...(after === undefined ? {} : { retryAfterMs: after }),
-    },
-  );
+  const detail = messageOf(item);
+  return apiErrorFromResponse("Postmark", response, {
+    retryable: isRetryableStatus(response.status),
+    ...(providerCode === undefined ? {} : { providerCode }),
+    ...(detail === undefined ? {} : { detail }),
+  });
 }
 
 /** The comma-separated addr-specs the first group of `pattern` finds in a message, lower-cased. */
@@ -150,18 +128,18 @@ export function parsePostmarkResponse(response: EspResponse, message: PreparedMe
 
   const items = Array.isArray(response.body) ? response.body : [response.body];
   if (Array.isArray(response.body) && response.body.length === 0) {
-    throw postmarkApiError(response, "Invalid Postmark API response format (empty list)");
+    throw invalidResponse("Postmark", response, "an empty list of results");
   }
   for (const item of items) {
     // ErrorCode may be missing when Postmark delays delivery ("delivery may be delayed").
     if (!isObject(item) || typeof item.Message !== "string") {
-      throw postmarkApiError(response, "Invalid Postmark API response format");
+      throw invalidResponse("Postmark", response, "a result without Message");
     }
     const code = item.ErrorCode ?? 0;
     const text = item.Message;
     if (code === 0) {
       if (typeof item.MessageID !== "string") {
-        throw postmarkApiError(response, "Invalid Postmark API success response format");
+        throw invalidResponse("Postmark", response, "a success without MessageID");
       }
       const status: SendStatus = text.includes("delivery may be delayed") ? "queued" : "sent";
       const sent: RecipientStatus = { status, messageId: item.MessageID };
@@ -178,7 +156,7 @@ export function parsePostmarkResponse(response: EspResponse, message: PreparedMe
       for (const spec of addrSpecsIn(text, INACTIVE)) table.set(spec, { status: "rejected" });
     } else {
       // A 200 here can be a batch where other messages were accepted: never retryable.
-      throw postmarkApiError(response, text, item);
+      throw postmarkApiError(response, item);
     }
   }
 

@@ -78,7 +78,7 @@ describe("postmark() configuration", () => {
       expect((error as Error).message).not.toContain("secret");
     }
     expect(() => postmark({ serverToken: "t", apiUrl: "ftp://example.com" })).toThrow(/http/);
-    expect(() => postmark({ serverToken: "t", apiUrl: "not a url" })).toThrow(/valid URL/);
+    expect(() => postmark({ serverToken: "t", apiUrl: "not a url" })).toThrow(/not a valid/);
     expect(() => postmark({ serverToken: "t", timeoutMs: 0 })).toThrow(/timeoutMs/);
     expect(() => postmark({ serverToken: "t", userAgent: "a\r\nb" })).toThrow(/userAgent/);
   });

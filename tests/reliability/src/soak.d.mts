@@ -1,4 +1,4 @@
-import type { FaultRule } from "@anymail/resend-emulator";
+import type { FaultRule } from "@anymail/emulator";
 
 export interface SoakOptions {
   sends: number;
@@ -9,9 +9,14 @@ export interface SoakOptions {
   requestsPerSecond?: number;
   faults?: FaultRule;
   retry?: Record<string, number>;
+  /** Which emulator personality and provider; default "resend". */
+  provider?: "resend" | "postmark";
+  /** Retry every failure, ambiguous ones included, as a naive client would (shows duplicates). */
+  naiveRetries?: boolean;
 }
 
 export interface SoakReport {
+  provider: string;
   sends: number;
   recipientsPerSend: number;
   expectedEmails: number;

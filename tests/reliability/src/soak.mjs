@@ -1,9 +1,27 @@
 // The fault soak, shared by the bounded vitest run (test/send-fault-soak.test.ts) and the
 // long `pnpm soak` run (bench/soak.mjs), so both measure exactly the same thing.
 import { randomUUID } from "node:crypto";
-import { createMailer, isAnymailError } from "@anymail/core";
+import { AnymailAPIError, createMailer, isAnymailError } from "@anymail/core";
+import { startEmulator } from "@anymail/emulator";
+import { postmark } from "@anymail/postmark";
 import { resend } from "@anymail/resend";
-import { startResendEmulator } from "@anymail/emulator";
+
+/**
+ * The ESPs the soak runs against: the emulator personality, the provider, and the send
+ * endpoints the faults are injected on.
+ */
+export const SOAK_PROVIDERS = {
+  resend: {
+    create: (apiUrl) => resend({ apiKey: "re_soak_test_key", apiUrl, timeoutMs: 10_000 }),
+    endpoint: "POST /emails",
+    batchEndpoint: "POST /emails/batch",
+  },
+  postmark: {
+    create: (apiUrl) => postmark({ serverToken: "soak-server-token", apiUrl, timeoutMs: 10_000 }),
+    endpoint: "POST /email",
+    batchEndpoint: "POST /email/batch",
+  },
+};
 
 /**
  * The fault mix issue 8 asks for, as shares of ALL requests: 15% 500s, 10% connection
@@ -36,7 +54,8 @@ export function storedRequest(record) {
 }
 
 function storedHeader(record, name) {
-  const headers = storedRequest(record).headers ?? {};
+  // The neutral custom headers every personality stores, else the request's own field.
+  const headers = record.headers ?? storedRequest(record).headers ?? {};
   if (Array.isArray(headers)) {
     return headers.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
   }
@@ -50,16 +69,30 @@ function storedHeader(record, name) {
  * Wraps a provider to classify every attempt's outcome without depending on log formats.
  * @param {import("@anymail/core").Provider} provider
  */
-function countingProvider(provider, attempts) {
+function countingProvider(provider, attempts, naive = false) {
   return {
     name: provider.name,
     features: provider.features,
+    // Naive: claims the ESP dedupes retries and makes every failure retryable, as a client
+    // that retries everything would; it shows what a lost response does without a key.
+    idempotent: naive ? true : provider.idempotent,
+    ...(provider.redaction === undefined ? {} : { redaction: provider.redaction }),
     async send(message, context) {
       try {
         const result = await provider.send(message, context);
         attempts.ok = (attempts.ok ?? 0) + 1;
         return result;
       } catch (error) {
+        if (naive && isAnymailError(error, "api_error") && !error.retryable) {
+          const label = error.statusCode === undefined ? error.kind : `${error.statusCode}`;
+          attempts[label] = (attempts[label] ?? 0) + 1;
+          throw new AnymailAPIError(error.message, {
+            provider: provider.name,
+            kind: error.kind,
+            retryable: error.statusCode === undefined,
+            ...(error.statusCode === undefined ? {} : { statusCode: error.statusCode }),
+          });
+        }
         const label = !isAnymailError(error)
           ? "untyped"
           : error.statusCode !== undefined
@@ -101,10 +134,14 @@ export async function runFaultSoak(options) {
     requestsPerSecond = 300,
     faults = ISSUE_8_FAULTS,
     retry = SOAK_RETRY,
+    provider: providerName = "resend",
+    naiveRetries = false,
   } = options;
-  const endpoint = batchSize > 0 ? "POST /emails/batch" : "POST /emails";
+  const esp = SOAK_PROVIDERS[providerName];
+  const endpoint = batchSize > 0 ? esp.batchEndpoint : esp.endpoint;
   const expectedEmails = batchSize > 0 ? sends * batchSize : sends;
-  const emu = await startResendEmulator({
+  const emu = await startEmulator({
+    provider: providerName,
     port: 0,
     seed,
     rateLimit: { requestsPerSecond },
@@ -115,10 +152,7 @@ export async function runFaultSoak(options) {
     faults: { [endpoint]: faults },
   });
   const attempts = {};
-  const provider = countingProvider(
-    resend({ apiKey: "re_soak_test_key", apiUrl: emu.url, timeoutMs: 10_000 }),
-    attempts,
-  );
+  const provider = countingProvider(esp.create(emu.url), attempts, naiveRetries);
   const mailer = createMailer({ provider, retry });
   const runId = randomUUID().slice(0, 8);
   /** @type {Array<{ ok: true, ids: Map<string, string> } | { ok: false, error: unknown }>} */
@@ -160,7 +194,7 @@ export async function runFaultSoak(options) {
   for (const record of emu.emails) {
     const sendId = storedHeader(record, "X-Soak-Id");
     if (typeof sendId !== "string" || !sendId.startsWith(`${runId}-`)) continue;
-    const toField = storedRequest(record).to;
+    const toField = record.to ?? storedRequest(record).to;
     const recipient = Array.isArray(toField) ? toField[0] : toField;
     const key = `${sendId} ${recipient}`;
     const list = stored.get(key) ?? [];
@@ -168,6 +202,7 @@ export async function runFaultSoak(options) {
     stored.set(key, list);
   }
   const report = {
+    provider: providerName,
     sends,
     recipientsPerSend: Math.max(batchSize, 1),
     expectedEmails,

@@ -1,3 +1,4 @@
+import { mailgunPersonality } from "./mailgun/index.js";
 import type { Personality } from "./personality.js";
 import { postmarkPersonality } from "./postmark/index.js";
 import { resendPersonality } from "./resend/index.js";
@@ -9,6 +10,7 @@ import { resendPersonality } from "./resend/index.js";
 export const PERSONALITIES = {
   resend: resendPersonality,
   postmark: postmarkPersonality,
+  mailgun: mailgunPersonality,
   // biome-ignore lint/suspicious/noExplicitAny: each personality has its own payload type
 } as const satisfies Record<string, Personality<any>>;
 
