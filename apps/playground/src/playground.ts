@@ -15,6 +15,7 @@ import { anymailExpress } from "@anymail/webhooks/express";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { type ComposeRequest, composeMessage } from "./internal/compose.js";
 import { EventFeed } from "./internal/event-feed.js";
+import { type FailoverDemo, startFailoverDemo } from "./internal/failover/failover-demo.js";
 import { InboundWaiters } from "./internal/inbound-waiters.js";
 import { generateSigningSecret } from "./internal/secrets.js";
 import {
@@ -154,6 +155,10 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     });
   }
 
+  // "Resend, then Postmark" with a switch that takes the primary down: emulator mode only.
+  const failoverDemo: FailoverDemo | undefined =
+    mode === "emulator" ? await startFailoverDemo() : undefined;
+
   const mailer: Mailer = createMailer({
     provider: resend({ apiKey, ...(apiUrl === undefined ? {} : { apiUrl }) }),
   });
@@ -175,6 +180,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       // Whatever provider the page runs: its own table, straight from its FeatureSupport.
       provider: mailer.provider.name,
       quirks: featureTable(mailer.provider.features),
+      failover: failoverDemo !== undefined,
     });
   });
 
@@ -212,6 +218,8 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     }
   });
 
+  if (failoverDemo !== undefined) api.use("/failover", failoverDemo.router);
+
   api.get("/events", (request, response) => {
     const lastEventId = Number(request.header("last-event-id") ?? 0);
     feed.attach(response, Number.isFinite(lastEventId) ? lastEventId : 0);
@@ -231,6 +239,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       await Promise.all([
         new Promise<void>((resolve) => server.close(() => resolve())),
         emulator?.close(),
+        failoverDemo?.close(),
         mailer.close(),
       ]);
     },
