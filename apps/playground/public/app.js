@@ -57,7 +57,11 @@ async function postJson(path, body) {
   }
 }
 
-// ---------- header / mode ----------
+// ---------- header / mode / provider ----------
+
+/** The providers the server offers (`/api/info`), and the one the forms use. */
+let providers = [];
+let current;
 
 async function loadInfo() {
   const info = await (await fetch("/api/info")).json();
@@ -67,23 +71,42 @@ async function loadInfo() {
     info.mode === "resend"
       ? "REAL RESEND — messages are really sent (RESEND_API_KEY is set)"
       : "Emulator — nothing leaves this machine";
-  const endpoints = $("#endpoints");
-  endpoints.replaceChildren(
-    h("span", {}, "API ", h("code", { "data-testid": "api-url" }, info.apiUrl)),
-    info.webhooks.enabled
-      ? h("span", {}, "webhooks ", h("code", {}, info.webhooks.tracking))
+  providers = info.providers ?? [];
+  const select = $("#provider");
+  select.replaceChildren(
+    ...providers.map((provider) => h("option", { value: provider.id }, provider.title)),
+  );
+  select.disabled = providers.length < 2;
+  select.value = info.provider;
+  applyProvider(info.provider, info.webhooks.enabled);
+  select.addEventListener("change", () => applyProvider(select.value, info.webhooks.enabled));
+}
+
+/** Points the page at one provider: its endpoints, quirks table and sample recipient. */
+function applyProvider(id, webhooksEnabled) {
+  const previous = current;
+  current = providers.find((provider) => provider.id === id) ?? providers[0];
+  document.body.dataset.provider = current.id;
+  $("#endpoints").replaceChildren(
+    h("span", {}, "API ", h("code", { "data-testid": "api-url" }, current.apiUrl)),
+    webhooksEnabled
+      ? h("span", {}, "webhooks ", h("code", {}, current.webhooks.tracking))
       : h(
           "span",
           { class: "warn" },
           "webhooks off: set RESEND_SIGNING_SECRET and expose /anymail/resend/tracking",
         ),
   );
-  if (!info.inboundSimulator) {
-    $("#receive").disabled = true;
+  // Swap the prefilled recipient only while it is still the previous provider's sample.
+  const to = $("[data-testid=field-to]");
+  if (previous === undefined || to.value === previous.sampleTo) to.value = current.sampleTo;
+  $("#receive").disabled = !current.inboundSimulator;
+  if (!current.inboundSimulator) {
     $("#inbound-result").textContent =
       "The inbound simulator needs the emulator (unset RESEND_API_KEY). Real inbound mail still arrives at /anymail/resend/inbound.";
   }
-  renderQuirks(info.quirks);
+  $("#quirks-title").textContent = `${current.title} quirks`;
+  renderQuirks(current.quirks);
 }
 
 /** Markdown-ish `code` spans in the provider's descriptions become <code> elements. */
@@ -308,7 +331,10 @@ async function onSend(event) {
   event.preventDefault();
   const form = event.currentTarget;
   await runAction($("#send"), $("#result"), "Sending…", async () => {
-    const answer = await postJson("/api/send", await collectCompose(form));
+    const answer = await postJson("/api/send", {
+      ...(await collectCompose(form)),
+      provider: current.id,
+    });
     return answer.ok
       ? renderResult(answer.result, answer.inlineImageCids)
       : renderError(answer.error);
@@ -330,7 +356,12 @@ function renderFeedItem(item) {
         .join(" ");
   return h(
     "li",
-    { class: `event type-${type}`, "data-testid": "event", "data-event-type": type },
+    {
+      class: `event type-${type}`,
+      "data-testid": "event",
+      "data-event-type": type,
+      "data-provider": event.provider,
+    },
     h(
       "details",
       {},
@@ -338,6 +369,9 @@ function renderFeedItem(item) {
         "summary",
         {},
         h("span", { class: `badge ev-${type}`, "data-testid": "event-type" }, type),
+        event.provider
+          ? h("span", { class: "provider-tag", "data-testid": "event-provider" }, event.provider)
+          : null,
         h("time", { class: "mono" }, new Date(event.timestamp).toLocaleTimeString()),
         h("span", { class: "event-summary", "data-testid": "event-summary" }, summary),
         !isInbound && event.messageId
@@ -471,7 +505,7 @@ async function onReceive(event) {
               html: field("html"),
               attachments: await filesOf($("#inbound-attachments")),
             };
-      return renderInbound(await postJson("/api/inbound", payload));
+      return renderInbound(await postJson("/api/inbound", { ...payload, provider: current.id }));
     },
   );
 }

@@ -2,16 +2,27 @@ import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { createMailer, type InboundEvent, inlineImage, type Mailer } from "@anymail/core";
-import { resend, resendWebhooks } from "@anymail/resend";
-import { type ResendEmulator, startResendEmulator } from "@anymail/emulator";
+import {
+  createMailer,
+  type InboundEvent,
+  inlineImage,
+  type Mailer,
+  type WebhookProvider,
+} from "@anymail/core";
+import type { Emulator } from "@anymail/emulator";
+import {
+  RESEND_UNSUPPORTED_FEATURES,
+  resend,
+  resendFeatureTable,
+  resendWebhooks,
+} from "@anymail/resend";
 import { anymailExpress } from "@anymail/webhooks/express";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { type ComposeRequest, composeMessage } from "./internal/compose.js";
 import { EventFeed } from "./internal/event-feed.js";
 import { InboundWaiters } from "./internal/inbound-waiters.js";
-import { describeQuirks } from "./internal/quirks.js";
-import { generateSigningSecret } from "./internal/secrets.js";
+import { emulatedProviders, generateBasicAuth } from "./internal/providers.js";
+import { describeQuirks, type QuirkRow } from "./internal/quirks.js";
 import {
   describeError,
   describeInboundEvent,
@@ -20,7 +31,7 @@ import {
 } from "./internal/serialize.js";
 import { type InboundRequest, toEmulatorInbound } from "./internal/simulate-inbound.js";
 
-/** Where the playground sends: the in-process emulator, or the real Resend API. */
+/** Where the playground sends: the in-process emulators, or the real Resend API. */
 export type PlaygroundMode = "emulator" | "resend";
 
 export interface PlaygroundOptions {
@@ -34,31 +45,32 @@ export interface PlaygroundOptions {
 export interface Playground {
   url: string;
   mode: PlaygroundMode;
-  /** The in-process emulator in emulator mode. */
-  emulator?: ResendEmulator;
+  /** The default provider's in-process emulator (Resend's) in emulator mode. */
+  emulator?: Emulator;
+  /** Every in-process emulator by provider id (`resend`, `postmark`) in emulator mode. */
+  emulators: Record<string, Emulator>;
   close(): Promise<void>;
+}
+
+/** One provider the page can switch to, with what the server needs to use it. */
+interface ActiveProvider {
+  id: string;
+  title: string;
+  sampleTo: string;
+  quirks: QuirkRow[];
+  mailer: Mailer;
+  apiUrl: string;
+  emulator?: Emulator;
 }
 
 const publicDir = fileURLToPath(new URL("../public/", import.meta.url));
 const WEBHOOK_MOUNT = "/anymail";
-/** Every Resend event type except inbound, which goes to its own endpoint. */
-const RESEND_TRACKING_EVENTS = [
-  "email.sent",
-  "email.delivered",
-  "email.delivery_delayed",
-  "email.bounced",
-  "email.complained",
-  "email.opened",
-  "email.clicked",
-  "email.failed",
-  "email.suppressed",
-  "email.scheduled",
-];
 
 /**
  * Starts the playground: the page, its JSON API, a live event stream, and the anymail
- * webhook endpoint mounted through the Express adapter. Without `RESEND_API_KEY` it also
- * starts the Resend emulator, which delivers signed webhooks back to this server.
+ * webhook endpoint mounted through the Express adapter. Without `RESEND_API_KEY` it starts
+ * one emulator per provider of `internal/providers.ts` (Resend, Postmark), which deliver
+ * webhooks back to this server; the page switches between them.
  */
 export async function startPlayground(options: PlaygroundOptions = {}): Promise<Playground> {
   const env = options.env ?? process.env;
@@ -70,7 +82,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   const app = express();
   app.disable("x-powered-by");
 
-  // The webhook router is built once the emulator's URL is known; until then the route
+  // The webhook router is built once the emulators' URLs are known; until then the route
   // answers 503 so an early delivery is retried rather than lost.
   let webhookRouter: express.Router | undefined;
   app.use(WEBHOOK_MOUNT, (request: Request, response: Response, next: NextFunction) => {
@@ -82,60 +94,77 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  const routeOf = (id: string, kind: "tracking" | "inbound") =>
+    `${url}${WEBHOOK_MOUNT}/${id}/${kind}`;
 
-  let emulator: ResendEmulator | undefined;
-  let apiKey: string;
-  let webhookApiKey: string;
-  let apiUrl: string | undefined;
-  let signingSecret: string | undefined;
-  let inboundSecret: string | undefined;
+  const active: ActiveProvider[] = [];
+  const webhookProviders: WebhookProvider[] = [];
+  let basicAuth: string | undefined;
+  let webhooksEnabled: boolean;
   if (mode === "emulator") {
-    signingSecret = generateSigningSecret();
-    inboundSecret = signingSecret;
-    emulator = await startResendEmulator({
-      port: 0,
-      webhooks: [
-        {
-          url: `${url}${WEBHOOK_MOUNT}/resend/tracking`,
-          secret: signingSecret,
-          events: RESEND_TRACKING_EVENTS,
-        },
-        {
-          url: `${url}${WEBHOOK_MOUNT}/resend/inbound`,
-          secret: inboundSecret,
-          events: ["email.received"],
-        },
-      ],
-    });
-    apiKey = "re_playground";
-    // Resend rate-limits per API key: the webhook's follow-up fetches get their own key so a
-    // burst of sends from the page can't make an inbound delivery fail.
-    webhookApiKey = "re_playground_webhooks";
-    apiUrl = emulator.url;
+    // Postmark signs nothing, so the handler checks basic auth; every emulator's webhook
+    // URLs carry it (Resend's are svix-signed as well).
+    basicAuth = generateBasicAuth();
+    const withAuth = (target: string) => target.replace("://", `://${basicAuth}@`);
+    for (const entry of emulatedProviders()) {
+      const emulator = await entry.startEmulator({
+        tracking: withAuth(routeOf(entry.id, "tracking")),
+        inbound: withAuth(routeOf(entry.id, "inbound")),
+      });
+      active.push({
+        id: entry.id,
+        title: entry.title,
+        sampleTo: entry.sampleTo,
+        quirks: entry.quirks(),
+        mailer: createMailer({ provider: entry.createProvider(emulator.url) }),
+        apiUrl: emulator.url,
+        emulator,
+      });
+      webhookProviders.push(entry.createWebhooks(emulator.url));
+    }
+    webhooksEnabled = true;
   } else {
-    apiKey = realApiKey as string;
-    webhookApiKey = apiKey;
-    apiUrl = env.RESEND_API_URL?.trim() || undefined;
-    signingSecret = env.RESEND_SIGNING_SECRET?.trim() || undefined;
-    inboundSecret = env.RESEND_INBOUND_SECRET?.trim() || signingSecret;
-  }
-  const webhooksEnabled = signingSecret !== undefined;
-
-  if (webhooksEnabled) {
-    webhookRouter = anymailExpress({
-      providers: [
+    const apiKey = realApiKey as string;
+    const apiUrl = env.RESEND_API_URL?.trim() || undefined;
+    const signingSecret = env.RESEND_SIGNING_SECRET?.trim() || undefined;
+    const inboundSecret = env.RESEND_INBOUND_SECRET?.trim() || signingSecret;
+    active.push({
+      id: "resend",
+      title: "Resend",
+      sampleTo: "delivered@resend.dev",
+      quirks: describeQuirks(RESEND_UNSUPPORTED_FEATURES, resendFeatureTable()),
+      mailer: createMailer({
+        provider: resend({ apiKey, ...(apiUrl === undefined ? {} : { apiUrl }) }),
+      }),
+      apiUrl: apiUrl ?? "https://api.resend.com/",
+    });
+    webhooksEnabled = signingSecret !== undefined;
+    if (webhooksEnabled) {
+      webhookProviders.push(
         resendWebhooks({
           signingSecret,
           inboundSecret,
-          apiKey: webhookApiKey,
+          apiKey,
           ...(apiUrl === undefined ? {} : { apiUrl }),
         }),
-      ],
-      onTracking: async (event) => {
-        feed.publish("tracking", describeTrackingEvent(event));
+      );
+    }
+  }
+  const byId = new Map(active.map((entry) => [entry.id, entry]));
+  const defaultProvider = active[0]!;
+  /** The provider a request names (`provider` in the JSON body), else the default. */
+  const chosen = (id: unknown): ActiveProvider | undefined =>
+    id === undefined || id === null || id === "" ? defaultProvider : byId.get(String(id));
+
+  if (webhooksEnabled) {
+    webhookRouter = anymailExpress({
+      providers: webhookProviders,
+      ...(basicAuth === undefined ? {} : { basicAuth }),
+      onTracking: async (event, context) => {
+        feed.publish("tracking", { ...describeTrackingEvent(event), provider: context.provider });
       },
-      onInbound: async (event: InboundEvent) => {
-        const view = describeInboundEvent(event);
+      onInbound: async (event: InboundEvent, context) => {
+        const view = { ...describeInboundEvent(event), provider: context.provider };
         feed.publish("inbound", view);
         inboundWaiters.resolve(event, view);
       },
@@ -149,42 +178,72 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     });
   }
 
-  const mailer: Mailer = createMailer({
-    provider: resend({ apiKey, ...(apiUrl === undefined ? {} : { apiUrl }) }),
-  });
-
   const api = express.Router();
   api.use(express.json({ limit: "25mb" }));
 
   api.get("/info", (_request, response) => {
     response.json({
       mode,
-      emulatorUrl: emulator?.url,
-      apiUrl: apiUrl ?? "https://api.resend.com/",
+      emulatorUrl: defaultProvider.emulator?.url,
+      apiUrl: defaultProvider.apiUrl,
       webhooks: {
         enabled: webhooksEnabled,
-        tracking: `${url}${WEBHOOK_MOUNT}/resend/tracking`,
-        inbound: `${url}${WEBHOOK_MOUNT}/resend/inbound`,
+        tracking: routeOf(defaultProvider.id, "tracking"),
+        inbound: routeOf(defaultProvider.id, "inbound"),
       },
-      inboundSimulator: emulator !== undefined,
-      quirks: describeQuirks(),
+      inboundSimulator: defaultProvider.emulator !== undefined,
+      quirks: defaultProvider.quirks,
+      provider: defaultProvider.id,
+      providers: active.map((entry) => ({
+        id: entry.id,
+        title: entry.title,
+        sampleTo: entry.sampleTo,
+        apiUrl: entry.apiUrl,
+        quirks: entry.quirks,
+        inboundSimulator: entry.emulator !== undefined,
+        webhooks: {
+          tracking: routeOf(entry.id, "tracking"),
+          inbound: routeOf(entry.id, "inbound"),
+        },
+      })),
     });
   });
 
+  /** Answers 400 for a provider the page can't have offered. */
+  function unknownProvider(response: Response, id: unknown) {
+    response.status(400).json({
+      ok: false,
+      error: {
+        name: "Error",
+        code: "unknown_provider",
+        message: `Unknown provider ${JSON.stringify(id)}: choose one of ${active.map((e) => e.id).join(", ")}`,
+      },
+    });
+  }
+
   api.post("/send", async (request, response) => {
+    const body = request.body as ComposeRequest & { provider?: unknown };
+    const target = chosen(body.provider);
+    if (target === undefined) return unknownProvider(response, body.provider);
     try {
-      const { message, inlineImageCids } = composeMessage(
-        request.body as ComposeRequest,
-        inlineImage,
-      );
-      const result = await mailer.send(message);
-      response.json({ ok: true, result: describeResult(result), inlineImageCids });
+      const { message, inlineImageCids } = composeMessage(body, inlineImage);
+      const result = await target.mailer.send(message);
+      response.json({
+        ok: true,
+        provider: target.id,
+        result: describeResult(result),
+        inlineImageCids,
+      });
     } catch (error) {
-      response.json({ ok: false, error: describeError(error) });
+      response.json({ ok: false, provider: target.id, error: describeError(error) });
     }
   });
 
   api.post("/inbound", async (request, response) => {
+    const body = request.body as InboundRequest & { provider?: unknown };
+    const target = chosen(body.provider);
+    if (target === undefined) return unknownProvider(response, body.provider);
+    const emulator = target.emulator;
     if (emulator === undefined) {
       response.status(409).json({
         ok: false,
@@ -197,9 +256,9 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       return;
     }
     try {
-      const received = await emulator.receive(toEmulatorInbound(request.body as InboundRequest));
+      const received = await emulator.receive(toEmulatorInbound(body));
       const view = await inboundWaiters.waitFor(received.id);
-      response.json({ ok: true, emailId: received.id, event: view });
+      response.json({ ok: true, provider: target.id, emailId: received.id, event: view });
     } catch (error) {
       response.json({ ok: false, error: describeError(error) });
     }
@@ -213,18 +272,21 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   app.use("/api", api);
   app.use(express.static(publicDir));
 
+  const emulators: Record<string, Emulator> = {};
+  for (const entry of active) if (entry.emulator) emulators[entry.id] = entry.emulator;
   return {
     url,
     mode,
-    ...(emulator === undefined ? {} : { emulator }),
+    ...(defaultProvider.emulator === undefined ? {} : { emulator: defaultProvider.emulator }),
+    emulators,
     async close() {
       inboundWaiters.rejectAll();
       feed.closeAll();
       server.closeAllConnections();
       await Promise.all([
         new Promise<void>((resolve) => server.close(() => resolve())),
-        emulator?.close(),
-        mailer.close(),
+        ...active.map((entry) => entry.emulator?.close()),
+        ...active.map((entry) => entry.mailer.close()),
       ]);
     },
   };
