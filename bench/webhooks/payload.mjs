@@ -1,11 +1,9 @@
 // A realistic Resend tracking event and the svix signing used to deliver it.
-import { createHmac, randomBytes } from "node:crypto";
+import { generateWebhookSecret, svixSigner } from "@anymail/emulator/testing";
 
 export const webhookPath = "/anymail/resend/tracking";
 
-export function newSigningSecret() {
-  return `whsec_${randomBytes(24).toString("base64")}`;
-}
+export const newSigningSecret = generateWebhookSecret;
 
 export const deliveredEvent = JSON.stringify({
   type: "email.delivered",
@@ -25,16 +23,12 @@ export const deliveredEvent = JSON.stringify({
 });
 
 /**
- * svix's signature scheme (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` under the
- * base64-decoded secret), done with node:crypto because the load generator must sign tens of
+ * svix's signature scheme (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body`), from the
+ * repository's one svix signer: it decodes the key once, so the load generator signs tens of
  * thousands of requests without becoming the bottleneck. `assertMatchesSvix` checks it against
  * the real svix library before any run.
  */
-export function signer(secret) {
-  const key = Buffer.from(secret.slice("whsec_".length), "base64");
-  return (id, timestampSeconds, body) =>
-    `v1,${createHmac("sha256", key).update(`${id}.${timestampSeconds}.${body}`).digest("base64")}`;
-}
+export const signer = svixSigner;
 
 export async function assertMatchesSvix(secret) {
   const { Webhook } = await import("svix");

@@ -1,11 +1,6 @@
-import { defineConfig } from "tsup";
+import { packageConfig } from "../../tsup.base.js";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/cli.ts"],
-  format: ["esm", "cjs"],
+// `@internal` members of the public classes stay out of the published .d.ts.
+export default packageConfig(["src/index.ts", "src/testing.ts", "src/cli.ts"], {
   dts: { compilerOptions: { stripInternal: true } },
-  clean: true,
-  target: "node20",
-  splitting: true,
-  treeshake: true,
 });

@@ -1,16 +1,15 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { type ResendEmulator, startResendEmulator } from "@anymail/emulator";
-import { Webhook } from "svix";
+import { generateWebhookSecret, svixSignedHeaders } from "@anymail/emulator/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const artifactsDir = fileURLToPath(new URL("../test-artifacts", import.meta.url));
 const nextBin = fileURLToPath(new URL("../node_modules/next/dist/bin/next", import.meta.url));
-const signingSecret = `whsec_${randomBytes(24).toString("base64")}`;
+const signingSecret = generateWebhookSecret();
 const childEnv = {
   ...process.env,
   NEXT_TELEMETRY_DISABLED: "1",
@@ -159,17 +158,10 @@ describe("Next.js App Router example", () => {
       created_at: new Date().toISOString(),
       data: { email_id: "forged", to: ["victim@example.com"], subject: "x" },
     });
-    const forger = new Webhook(`whsec_${randomBytes(24).toString("base64")}`);
-    const svixId = `msg_forged_${Date.now()}`;
-    const timestamp = new Date();
+    // Correctly signed, with a secret the app doesn't have.
     const response = await fetch(`${baseUrl}/anymail/resend/tracking`, {
       method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "svix-id": svixId,
-        "svix-timestamp": String(Math.floor(timestamp.getTime() / 1000)),
-        "svix-signature": forger.sign(svixId, timestamp, body),
-      },
+      headers: svixSignedHeaders(generateWebhookSecret(), body),
       body,
     });
     expect(response.status).toBe(401);

@@ -1,21 +1,11 @@
+import { seededRandom } from "@anymail/emulator/testing";
 import { describe, expect, it } from "vitest";
 import { parseWithFullParser } from "../src/address.js";
 import { AnymailInvalidAddress, parseAddress, parseAddressList } from "../src/index.js";
 import { matchSimpleMailbox } from "../src/internal/address-fast-path.js";
 
-/** Deterministic PRNG (mulberry32) so the corpus is the same on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = prng(0x5eed);
+// Seeded so the corpus is the same on every run.
+const random = seededRandom(0x5eed);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const repeat = (count: number, make: () => string) => Array.from({ length: count }, make).join("");
 

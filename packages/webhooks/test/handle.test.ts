@@ -60,6 +60,9 @@ describe("createWebhookHandler details", () => {
     const warnings = logs.filter((r) => r.level === "warn" && /INSECURE/.test(r.message));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.message).toContain("/test/tracking");
+    expect(warnings[0]!.message).toContain(
+      "checks neither a signature nor a basicAuth credential, so anyone on the web",
+    );
     expect(warnings[0]!.message).not.toContain("/test/inbound"); // no onInbound: route not served
   });
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { anymailExpress } from "../src/express.js";
 import { anymailFastify } from "../src/fastify.js";
 import type { BodyReadResult } from "../src/internal/body-source.js";
+import { createDeadlines } from "../src/internal/deadlines.js";
 import { nodeBody } from "../src/internal/node/body.js";
 import type { WebhookEventContext, WebhookHandlerOptions } from "../src/index.js";
 import { createWebhookHandler } from "../src/index.js";
@@ -158,7 +159,7 @@ describe("nodeBody: a client that disconnects mid-body", () => {
       arrived = resolve;
     });
     const server = createServer((request) => {
-      result = Promise.resolve(nodeBody(request).read(4096, 20_000));
+      result = Promise.resolve(nodeBody(request).read(4096, createDeadlines(20_000)));
       arrived();
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

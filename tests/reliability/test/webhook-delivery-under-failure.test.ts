@@ -4,7 +4,7 @@ import { resend, resendWebhooks } from "@anymail/resend";
 import { startResendEmulator } from "@anymail/emulator";
 import { createWebhookHandler } from "@anymail/webhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { seededRandom } from "./helpers/seeded-random.js";
+import { seededRandom } from "@anymail/emulator/testing";
 import { startWebServer, type WebServer } from "./helpers/web-server.js";
 
 const SIGNING_SECRET = `whsec_${Buffer.from("reliability-signing-secret-24b").toString("base64")}`;

@@ -1,5 +1,5 @@
 import type { RawWebhookRequest } from "@anymail/core";
-import { Webhook } from "svix";
+import { svixSignedHeaders } from "@anymail/emulator/testing";
 
 export const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 export const OTHER_SECRET = "whsec_dGhpcyBpcyBhIGRpZmZlcmVudCBrZXkhIQ==";
@@ -11,18 +11,15 @@ export interface SignOptions {
   headerPrefix?: "svix" | "webhook";
 }
 
-/** Signs `body` with the real svix library, as Resend does. */
+/** Signs `body` as Resend does (svix), with the repository's one svix signer. */
 export function signedHeaders(body: string, options: SignOptions = {}): Headers {
-  const id = options.id ?? `msg_${Math.random().toString(36).slice(2)}`;
-  const at = options.at ?? new Date();
-  const signature = new Webhook(options.secret ?? SECRET).sign(id, at, body);
-  const prefix = options.headerPrefix ?? "svix";
-  return new Headers({
-    "content-type": "application/json",
-    [`${prefix}-id`]: id,
-    [`${prefix}-timestamp`]: String(Math.floor(at.getTime() / 1000)),
-    [`${prefix}-signature`]: signature,
-  });
+  return new Headers(
+    svixSignedHeaders(options.secret ?? SECRET, body, {
+      ...(options.id === undefined ? {} : { id: options.id }),
+      ...(options.at === undefined ? {} : { at: options.at }),
+      prefix: options.headerPrefix ?? "svix",
+    }),
+  );
 }
 
 export function rawRequest(body: string | Uint8Array, headers: Headers): RawWebhookRequest {

@@ -1,3 +1,5 @@
+import type { Deadlines } from "./deadlines.js";
+
 /** Why a request body could not be read in full. */
 export type BodyReadFailure = "too_large" | "timeout" | "aborted";
 
@@ -12,8 +14,8 @@ export type BodyReadResult =
  * no promise and no timer.
  */
 export interface BodySource {
-  /** Reads the whole body, stopping as soon as it passes `maxBytes` or `timeoutMs` elapses. */
-  read(maxBytes: number, timeoutMs: number): BodyReadResult | Promise<BodyReadResult>;
+  /** Reads the whole body, stopping as soon as it passes `maxBytes` or its deadline expires. */
+  read(maxBytes: number, deadlines: Deadlines): BodyReadResult | Promise<BodyReadResult>;
   /** Gives up on a body that will not be read (e.g. 401) without buffering it. */
   discard(): void | Promise<void>;
 }

@@ -11,6 +11,7 @@ import {
 import type { WebhookEventContext, WebhookHandlerOptions } from "../options.js";
 import { createMemoryReplayStore } from "../replay-store.js";
 import { createBasicAuthCheck } from "./basic-auth.js";
+import { createDeadlines } from "./deadlines.js";
 import { createDeduplicator } from "./dedupe.js";
 import type { WebhookInput } from "./input.js";
 import { consoleLogger, errorSummary, redactingLogger } from "./log.js";
@@ -62,6 +63,7 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
     );
   }
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const deadlines = createDeadlines(bodyTimeoutMs);
   const routes = servedRoutes(options);
   const basicAuth = createBasicAuthCheck(options.basicAuth);
   const log = redactingLogger(options.logger ?? consoleLogger, options.providers);
@@ -191,7 +193,7 @@ export function createWebhookEngine(options: WebhookHandlerOptions): WebhookEngi
     }
 
     // Bytes already in memory are read synchronously: no promise, no timer.
-    const pending = input.body.read(maxBodyBytes, bodyTimeoutMs);
+    const pending = input.body.read(maxBodyBytes, deadlines);
     const read = pending instanceof Promise ? await pending : pending;
     if (!read.ok) {
       if (read.reason === "too_large") {

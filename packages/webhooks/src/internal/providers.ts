@@ -63,9 +63,10 @@ export function requireBasicAuthWhereNeeded(providers: readonly WebhookProvider[
 /** Warns once, at setup, about routes that anyone on the web could post to. */
 export function warnIfInsecure(routes: readonly string[], log: Logger): void {
   if (routes.length === 0) return;
+  // "basicAuth", not "basic auth": the log redaction masks "Basic <word>" as a credential.
   log({
     level: "warn",
-    message: `INSECURE webhook configuration: ${routes.join(", ")} checks neither a signature nor basic auth, so anyone on the web can post fake events. Set the provider's signing secret, or basicAuth / ANYMAIL_WEBHOOK_SECRET.`,
+    message: `INSECURE webhook configuration: ${routes.join(", ")} checks neither a signature nor a basicAuth credential, so anyone on the web can post fake events. Set the provider's signing secret, or basicAuth / ANYMAIL_WEBHOOK_SECRET.`,
     routes: [...routes],
   });
 }

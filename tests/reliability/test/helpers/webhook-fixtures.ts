@@ -1,6 +1,3 @@
-import { createHmac, randomBytes } from "node:crypto";
-import { Webhook } from "svix";
-
 export const TRACKING_URL = "http://127.0.0.1/anymail/resend/tracking";
 export const INBOUND_URL = "http://127.0.0.1/anymail/resend/inbound";
 
@@ -8,33 +5,8 @@ export function makeSecret(label: string): string {
   return `whsec_${Buffer.from(`${label}-secret-bytes-0123456789`.slice(0, 32)).toString("base64")}`;
 }
 
-/** svix headers for `body`, signed with the real svix library. */
-export function svixHeaders(
-  secret: string,
-  body: string,
-  options: { id?: string; at?: Date } = {},
-): Record<string, string> {
-  const id = options.id ?? `msg_${randomBytes(9).toString("hex")}`;
-  const at = options.at ?? new Date();
-  return {
-    "svix-id": id,
-    "svix-timestamp": String(Math.floor(at.getTime() / 1000)),
-    "svix-signature": new Webhook(secret).sign(id, at, body),
-    "content-type": "application/json",
-  };
-}
-
-/**
- * Signs raw bytes (which may not be valid UTF-8) with the Standard Webhooks scheme directly,
- * since svix's `sign` only takes strings.
- */
-export function rawSignedHeaders(secret: string, body: Uint8Array): Record<string, string> {
-  const id = `msg_${randomBytes(9).toString("hex")}`;
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const key = Buffer.from(secret.slice("whsec_".length), "base64");
-  const mac = createHmac("sha256", key).update(`${id}.${timestamp}.`).update(body).digest("base64");
-  return { "svix-id": id, "svix-timestamp": timestamp, "svix-signature": `v1,${mac}` };
-}
+/** svix headers for `body` (string or raw bytes), from the repository's one svix signer. */
+export { svixSignedHeaders as svixHeaders } from "@anymail/emulator/testing";
 
 export function sentEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {

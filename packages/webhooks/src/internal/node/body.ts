@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { type BodyReadResult, type BodySource, joinChunks } from "../body-source.js";
+import type { Deadlines } from "../deadlines.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -30,13 +31,13 @@ function readBuffered(request: IncomingMessage, maxBytes: number): BodyReadResul
 function readStreaming(
   request: IncomingMessage,
   maxBytes: number,
-  timeoutMs: number,
+  deadlines: Deadlines,
 ): Promise<BodyReadResult> {
   return new Promise((resolve) => {
     const chunks: Uint8Array[] = [];
     let total = 0;
     const finish = (result: BodyReadResult) => {
-      clearTimeout(timer);
+      cancel();
       request.off("data", onData);
       request.off("end", onEnd);
       request.off("close", onAborted);
@@ -50,7 +51,7 @@ function readStreaming(
     };
     const onEnd = () => finish({ ok: true, body: joinChunks(chunks, total) });
     const onAborted = () => finish({ ok: false, reason: "aborted" });
-    const timer = setTimeout(() => finish({ ok: false, reason: "timeout" }), timeoutMs);
+    const cancel = deadlines.start(() => finish({ ok: false, reason: "timeout" }));
     request.on("data", onData);
     request.once("end", onEnd);
     // An aborted or failed request is destroyed, and every destroy ends in "close"; a
@@ -63,18 +64,18 @@ function readStreaming(
 /** The unread body of a Node request as a {@link BodySource}. */
 export function nodeBody(request: IncomingMessage): BodySource {
   return {
-    read(maxBytes, timeoutMs) {
+    read(maxBytes, deadlines) {
       if (tooLargeByHeader(request, maxBytes)) return { ok: false, reason: "too_large" };
       // Something already read the stream to its end: there is nothing left to wait for.
       if (request.readableEnded) return { ok: true, body: EMPTY };
-      if (request.readableFlowing) return readStreaming(request, maxBytes, timeoutMs);
+      if (request.readableFlowing) return readStreaming(request, maxBytes, deadlines);
       if (request.complete) return readBuffered(request, maxBytes);
       // Express calls middleware while Node is still parsing the packet that carried the
       // headers; a small body is usually in the same packet, parsed by the next microtask.
       return Promise.resolve().then(() =>
         request.complete && !request.readableFlowing
           ? readBuffered(request, maxBytes)
-          : readStreaming(request, maxBytes, timeoutMs),
+          : readStreaming(request, maxBytes, deadlines),
       );
     },
     discard() {

@@ -1,4 +1,5 @@
 import { type BodyReadResult, type BodySource, joinChunks } from "../body-source.js";
+import type { Deadlines } from "../deadlines.js";
 
 /**
  * Reads a Web request body while counting: as soon as it passes `maxBytes` reading stops
@@ -7,7 +8,7 @@ import { type BodyReadResult, type BodySource, joinChunks } from "../body-source
 export async function readBodyWithLimit(
   request: Request,
   maxBytes: number,
-  timeoutMs: number | undefined,
+  deadlines: Deadlines | undefined,
 ): Promise<BodyReadResult> {
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
@@ -20,15 +21,12 @@ export async function readBodyWithLimit(
   const chunks: Uint8Array[] = [];
   let total = 0;
   let timedOut = false;
-  // Cancelling settles a pending read() as done, so one timer serves the whole read
+  // Cancelling settles a pending read() as done, so one deadline serves the whole read
   // without racing every chunk against a promise.
-  const timer =
-    timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true;
-          reader.cancel().catch(() => {});
-        }, timeoutMs);
+  const cancelDeadline = deadlines?.start(() => {
+    timedOut = true;
+    reader.cancel().catch(() => {});
+  });
 
   try {
     for (;;) {
@@ -45,7 +43,7 @@ export async function readBodyWithLimit(
   } catch {
     return timedOut ? { ok: false, reason: "timeout" } : { ok: false, reason: "aborted" };
   } finally {
-    clearTimeout(timer);
+    cancelDeadline?.();
     try {
       reader.releaseLock();
     } catch {
@@ -58,7 +56,7 @@ export async function readBodyWithLimit(
 /** The body of a Web `Request` as a {@link BodySource}. */
 export function webBody(request: Request): BodySource {
   return {
-    read: (maxBytes, timeoutMs) => readBodyWithLimit(request, maxBytes, timeoutMs),
+    read: (maxBytes, deadlines) => readBodyWithLimit(request, maxBytes, deadlines),
     discard: () => request.body?.cancel().catch(() => {}),
   };
 }
