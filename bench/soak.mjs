@@ -4,7 +4,12 @@
 //
 //   node bench/soak.mjs [--sends 20000] [--concurrency 32] [--batch-sends 200]
 //                       [--batch-size 150] [--rps 300] [--seed 8] [--postmark-sends 5000]
+//                       [--mailgun-sends 5000]
 import { parseArgs } from "node:util";
+import {
+  formatMailgunSoakReport,
+  runMailgunFaultSoak,
+} from "../tests/reliability/src/mailgun-soak.mjs";
 import { formatSoakReport, runFaultSoak } from "../tests/reliability/src/soak.mjs";
 
 const { values } = parseArgs({
@@ -16,6 +21,7 @@ const { values } = parseArgs({
     rps: { type: "string", default: "300" },
     seed: { type: "string", default: "8" },
     "postmark-sends": { type: "string", default: "5000" },
+    "mailgun-sends": { type: "string", default: "5000" },
   },
 });
 
@@ -62,6 +68,25 @@ for (const { title, options } of runs) {
   console.log(formatSoakReport(title, report));
   const bad =
     report.lost + report.duplicated + report.wrongId + report.threwUntyped + report.problems.length;
+  if (bad > 0 || report.resolved + report.threwTyped !== report.sends) failed = true;
+}
+// Mailgun: no idempotency key either; its own reconciliation reads the form fields it stores.
+const mailgunSends = Number(values["mailgun-sends"]);
+if (mailgunSends > 0) {
+  const report = await runMailgunFaultSoak({
+    sends: mailgunSends,
+    concurrency: Number(values.concurrency),
+    requestsPerSecond: 120,
+    seed: Number(values.seed) + 3,
+  });
+  console.log(formatMailgunSoakReport("Mailgun single-send soak", report));
+  const bad =
+    report.lost +
+    report.duplicated +
+    report.wrongId +
+    report.threwUntyped +
+    report.thrownRetryableButStored +
+    report.problems.length;
   if (bad > 0 || report.resolved + report.threwTyped !== report.sends) failed = true;
 }
 console.log(failed ? "SOAK FAILED" : "soak ok: every send accounted for exactly once");

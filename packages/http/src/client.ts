@@ -1,3 +1,4 @@
+import { encodeFormData } from "./internal/form-body.js";
 import { AnymailAPIError, type Logger, redactSecrets, type SecretRedaction } from "@anymail/core";
 import { classifyFailure, describeFailure } from "./internal/transport/failure.js";
 import { type FetchLike, fetchTransport } from "./internal/transport/fetch.js";
@@ -30,7 +31,12 @@ export interface HttpRequest {
   url: string | URL;
   /** Header names as given; values must not contain CR/LF. */
   headers: Record<string, string>;
-  body?: string | Uint8Array;
+  /**
+   * A `FormData` is sent as multipart/form-data by the platform's own encoder (its
+   * `content-type`, boundary included, replaces any given): buffered with a Content-Length,
+   * or streamed when its files total more than {@link STREAM_FORM_FILES_ABOVE} bytes.
+   */
+  body?: string | Uint8Array | FormData;
   /**
    * Below 5 000 ms: one exact timer of the client bounds the whole exchange (headers and
    * body). From 5 000 ms up: undici's own timers bound the wait for the response headers,
@@ -140,6 +146,24 @@ export interface HttpClientOptions {
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 /**
+ * Above this many bytes of files, a `FormData` body is streamed instead of buffered.
+ *
+ * @example
+ * ```ts
+ * const streamed = attachmentBytes > STREAM_FORM_FILES_ABOVE;
+ * ```
+ */
+export const STREAM_FORM_FILES_ABOVE = 256 * 1024;
+
+function withoutContentType(headers: Record<string, string>): Record<string, string> {
+  const copy: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== "content-type") copy[name] = value;
+  }
+  return copy;
+}
+
+/**
  * Below this, undici's coarse timers are replaced by one exact timer of the client.
  * Measured: undici's headersTimeout of 100 ms fired at ~1 000 ms, 1 000 ms at ~1 500 ms,
  * 2 000 ms at ~2 500 ms (its timers tick every ~0.5 s and start one tick late).
@@ -186,7 +210,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const logger = debug ? request.logger : undefined;
     let redirectsLeft = request.followRedirects ?? 0;
     let method = request.method;
-    let body = request.body;
+    let headers = request.headers;
+    let body: string | Uint8Array | ReadableStream<Uint8Array> | undefined;
+    if (request.body instanceof FormData) {
+      const form = await encodeFormData(request.body, STREAM_FORM_FILES_ABOVE);
+      headers = { ...withoutContentType(request.headers), "content-type": form.contentType };
+      body = form.body;
+    } else {
+      body = request.body;
+    }
 
     // Short timeouts: one exact timer for the whole exchange (undici's tick is ~0.5 s).
     const exact =
@@ -208,13 +240,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               provider,
               method,
               url: describe(target),
-              headers: request.headers,
+              headers,
               body:
                 typeof body === "string"
                   ? body
                   : body === undefined
                     ? undefined
-                    : `[${body.byteLength} bytes]`,
+                    : body instanceof Uint8Array
+                      ? `[${body.byteLength} bytes]`
+                      : "[streamed multipart body]",
             },
             options.redaction,
           ),
@@ -222,7 +256,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const response = await transport.send({
           url: target,
           method,
-          headers: request.headers,
+          headers,
           body,
           timeoutMs: request.timeoutMs,
           signal,

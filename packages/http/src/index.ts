@@ -15,7 +15,11 @@
  * ```
  * @module
  */
-export { createHttpClient, DEFAULT_MAX_RESPONSE_BYTES } from "./client.js";
+export {
+  createHttpClient,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  STREAM_FORM_FILES_ABOVE,
+} from "./client.js";
 export type {
   FetchLike,
   HttpBytesResponse,

@@ -1,6 +1,14 @@
 import { AnymailConfigurationError } from "@anymail/core";
+import {
+  headerOption,
+  parseBaseUrl,
+  positiveMs,
+  requireCredential,
+  resolveSetting,
+  type SettingLookup,
+  settingEnvNames,
+} from "@anymail/http";
 import type { Dispatcher } from "undici";
-import { mailgunSetting } from "./internal/env.js";
 import { invalidSenderDomainReason } from "./internal/sender-domain.js";
 import { VERSION } from "./version.js";
 
@@ -58,6 +66,10 @@ export interface MailgunOptions {
   userAgent?: string;
   /** An undici dispatcher to send through instead of the provider's own pool (tests, proxies). It is not closed by `close()`. */
   dispatcher?: Dispatcher;
+  /** Send with this `fetch` instead of undici (edge runtimes, proxies); undici is then never loaded. */
+  fetch?: (input: URL, init: RequestInit) => Promise<Response>;
+  /** Log every API request and response (redacted) at level `debug` through the mailer's logger. */
+  debugApiRequests?: boolean;
 }
 
 /**
@@ -78,16 +90,20 @@ export interface ResolvedMailgunConfig {
   readonly checkDisplayNames: boolean;
   readonly userAgent: string;
   readonly dispatcher?: Dispatcher;
+  readonly fetch?: (input: URL, init: RequestInit) => Promise<Response>;
+  readonly debugApiRequests: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const PROVIDER = "Mailgun";
 
-function configError(message: string, cause?: unknown): AnymailConfigurationError {
-  return new AnymailConfigurationError(message, {
-    provider: "Mailgun",
-    ...(cause === undefined ? {} : { cause }),
-  });
-}
+/** Env lookups: option → `ANYMAIL_MAILGUN_<NAME>` → `MAILGUN_<NAME>`. */
+export const MAILGUN_SETTINGS = {
+  apiKey: { esp: "MAILGUN", name: "API_KEY" },
+  senderDomain: { esp: "MAILGUN", name: "SENDER_DOMAIN" },
+  apiUrl: { esp: "MAILGUN", name: "API_URL" },
+  webhookSigningKey: { esp: "MAILGUN", name: "WEBHOOK_SIGNING_KEY" },
+} as const satisfies Record<string, SettingLookup>;
 
 /**
  * Applies defaults and env fallbacks; throws {@link AnymailConfigurationError} for a missing
@@ -99,53 +115,50 @@ function configError(message: string, cause?: unknown): AnymailConfigurationErro
  * ```
  */
 export function resolveMailgunConfig(options: MailgunOptions = {}): ResolvedMailgunConfig {
-  const apiKey = mailgunSetting(options.apiKey, "API_KEY");
-  if (apiKey === undefined) {
-    throw configError(
-      "Mailgun API key missing: pass mailgun({ apiKey }), or set the ANYMAIL_MAILGUN_API_KEY or MAILGUN_API_KEY environment variable",
-    );
-  }
-  if (/[\r\n]/.test(apiKey)) throw configError("Mailgun API key contains a line break");
-
-  const senderDomain = mailgunSetting(options.senderDomain, "SENDER_DOMAIN");
+  const apiKey = requireCredential(
+    PROVIDER,
+    "apiKey",
+    resolveSetting(options.apiKey, MAILGUN_SETTINGS.apiKey),
+    settingEnvNames(MAILGUN_SETTINGS.apiKey),
+  );
+  const senderDomain = resolveSetting(options.senderDomain, MAILGUN_SETTINGS.senderDomain)?.value;
   if (senderDomain !== undefined) {
     const reason = invalidSenderDomainReason(senderDomain);
-    if (reason !== undefined) throw configError(`Mailgun senderDomain: ${reason}`);
+    if (reason !== undefined) {
+      throw new AnymailConfigurationError(`Mailgun senderDomain: ${reason}`, {
+        provider: PROVIDER,
+      });
+    }
   }
-
-  const rawUrl = mailgunSetting(options.apiUrl, "API_URL") ?? MAILGUN_US_API_URL;
-  let parsed: URL;
-  try {
-    parsed = new URL(rawUrl);
-  } catch (cause) {
-    throw configError(`Mailgun apiUrl is not a valid URL: ${rawUrl}`, cause);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw configError(`Mailgun apiUrl must be http(s): ${rawUrl}`);
-  }
-  if (parsed.username !== "" || parsed.password !== "") {
-    throw configError("Mailgun apiUrl must not contain credentials: pass apiKey instead");
-  }
-  parsed.search = "";
-  parsed.hash = "";
-  const apiUrl = parsed.href.endsWith("/") ? parsed.href : `${parsed.href}/`;
-
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw configError(
-      `Mailgun timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`,
+  const apiUrl = parseBaseUrl(
+    PROVIDER,
+    "apiUrl",
+    resolveSetting(options.apiUrl, MAILGUN_SETTINGS.apiUrl) ?? {
+      value: MAILGUN_US_API_URL,
+      source: "option",
+    },
+  );
+  if (/^[a-z]+:\/\/[^/]*@/i.test(apiUrl)) {
+    throw new AnymailConfigurationError(
+      "Mailgun apiUrl must not contain credentials: pass apiKey instead",
+      {
+        provider: PROVIDER,
+      },
     );
   }
-  const userAgent = options.userAgent ?? `anymail-mailgun/${VERSION}`;
-  if (/[\r\n]/.test(userAgent)) throw configError("Mailgun userAgent contains a line break");
-
   return {
     apiKey,
     ...(senderDomain === undefined ? {} : { senderDomain }),
     apiUrl,
-    timeoutMs,
+    timeoutMs: positiveMs(PROVIDER, "timeoutMs", options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     checkDisplayNames: options.checkDisplayNames ?? true,
-    userAgent,
+    userAgent: headerOption(
+      PROVIDER,
+      "userAgent",
+      options.userAgent ?? `anymail-mailgun/${VERSION}`,
+    ),
     ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    debugApiRequests: options.debugApiRequests ?? false,
   };
 }

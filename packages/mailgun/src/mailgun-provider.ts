@@ -1,27 +1,19 @@
-import type {
-  EspResponse,
-  PreparedMessage,
-  Provider,
-  RecipientStatus,
-  SendContext,
-  SendResult,
+import {
+  AnymailAPIError,
+  type EspResponse,
+  type PreparedMessage,
+  type Provider,
+  type RecipientStatus,
+  type SendContext,
+  type SendResult,
 } from "@anymail/core";
+import { createHttpClient, defineRedaction, isSuccessStatus, toEspResponse } from "@anymail/http";
 import { type MailgunOptions, resolveMailgunConfig } from "./config.js";
 import { mailgunFeatures } from "./features.js";
-import { isFileEntry, type MailgunFormEntry, toFormData } from "./internal/form-entries.js";
-import { createHttpClient } from "./internal/http.js";
-import { apiErrorFromResponse, parseSendResponse, toEspResponse } from "./internal/responses.js";
+import { toFormData } from "./internal/form-entries.js";
+import { apiErrorFor, parseSendResponse } from "./internal/responses.js";
 import { senderDomainPathSegment } from "./internal/sender-domain.js";
 import { planMailgunRequest } from "./message-converter.js";
-
-// Above this many attachment bytes the body is streamed rather than buffered first.
-const STREAM_FILES_OVER = 256 * 1024;
-
-function fileBytes(entries: readonly MailgunFormEntry[]): number {
-  let total = 0;
-  for (const entry of entries) if (isFileEntry(entry)) total += entry.content.byteLength;
-  return total;
-}
 
 /**
  * The Mailgun provider: a core {@link Provider} plus the resolved settings.
@@ -44,13 +36,35 @@ export interface MailgunProvider extends Provider {
   close(): Promise<void>;
 }
 
+// Mailgun key formats: legacy `key-<32 hex>`, current `<32 hex>-<8 hex>-<8 hex>`.
+const KEY_PATTERNS = [/\bkey-[0-9a-f]{32}\b/gi, /\b[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}\b/gi];
+
+/**
+ * The kit marks a failure after the request was written (`network`, `timeout`) retryable,
+ * which holds only for an ESP that dedupes. For Mailgun it is ambiguous: say so, and say it
+ * is not safe to send again, for anyone who reads `retryable` (queues, failover).
+ */
+function ambiguous(error: unknown): unknown {
+  if (
+    !(error instanceof AnymailAPIError) ||
+    !error.retryable ||
+    (error.kind !== "network" && error.kind !== "timeout")
+  ) {
+    return error;
+  }
+  return new AnymailAPIError(
+    `${error.message}; Mailgun may have accepted the message and has no idempotency key, so it is not retried`,
+    { provider: "Mailgun", kind: error.kind, retryable: false, cause: error },
+  );
+}
+
 /**
  * Creates a Mailgun provider for `createMailer`: `POST {apiUrl}/{domain}/messages` as
  * multipart/form-data with basic auth `api:<key>`. Options fall back to
  * `ANYMAIL_MAILGUN_*` / `MAILGUN_*` environment variables (API_KEY, SENDER_DOMAIN,
  * API_URL); a missing key throws `AnymailConfigurationError` right here. Mailgun has no
- * idempotency key, so only failures that provably happened before Mailgun saw the request
- * are retryable.
+ * idempotency key, so only failures that provably happened before Mailgun accepted the
+ * request are retried.
  *
  * @example
  * ```ts
@@ -66,17 +80,28 @@ export interface MailgunProvider extends Provider {
  */
 export function mailgun(options: MailgunOptions = {}): MailgunProvider {
   const config = resolveMailgunConfig(options);
-  const http = createHttpClient({
-    connectTimeoutMs: Math.min(config.timeoutMs, 10_000),
-    ...(config.dispatcher === undefined ? {} : { dispatcher: config.dispatcher }),
-  });
   const authorization = `Basic ${btoa(`api:${config.apiKey}`)}`;
+  const redaction = defineRedaction({
+    keys: ["authorization", "apiKey", "api_key"],
+    patterns: KEY_PATTERNS,
+    values: [config.apiKey, authorization],
+  });
+  const http = createHttpClient({
+    provider: "Mailgun",
+    redaction,
+    // timeoutMs also bounds connecting; above undici's own 10 s connect limit nothing changes.
+    connectTimeoutMs: Math.min(config.timeoutMs, 10_000),
+    debugApiRequests: config.debugApiRequests,
+    ...(config.dispatcher === undefined ? {} : { dispatcher: config.dispatcher }),
+    ...(config.fetch === undefined ? {} : { fetch: config.fetch }),
+  });
 
   return {
     name: "Mailgun",
     apiUrl: config.apiUrl,
     ...(config.senderDomain === undefined ? {} : { senderDomain: config.senderDomain }),
     idempotent: false,
+    redaction,
     features: mailgunFeatures({ checkDisplayNames: config.checkDisplayNames }),
 
     async send(message: PreparedMessage, context: SendContext): Promise<SendResult> {
@@ -89,29 +114,33 @@ export function mailgun(options: MailgunOptions = {}): MailgunProvider {
         config.apiUrl,
       );
       const started = Date.now();
-      const response = await http.post({
-        url,
-        headers: {
-          authorization,
-          "user-agent": config.userAgent,
-          accept: "application/json",
-        },
-        body: toFormData(request.entries),
-        stream: fileBytes(request.entries) > STREAM_FILES_OVER,
-        timeoutMs: config.timeoutMs,
-        signal: context.signal,
-      });
-      const espResponse: EspResponse = toEspResponse(response, config.apiKey);
+      let espResponse: EspResponse;
+      try {
+        espResponse = toEspResponse(
+          await http.request({
+            method: "POST",
+            url,
+            headers: { authorization, "user-agent": config.userAgent, accept: "application/json" },
+            body: toFormData(request.entries),
+            timeoutMs: config.timeoutMs,
+            signal: context.signal,
+            ...(context.logger === undefined ? {} : { logger: context.logger }),
+          }),
+          redaction,
+        );
+      } catch (error) {
+        throw ambiguous(error);
+      }
       context.logger?.({
-        level: response.status >= 200 && response.status < 300 ? "debug" : "warn",
-        message: `Mailgun POST ${url.pathname} → ${response.status}`,
+        level: isSuccessStatus(espResponse.status) ? "debug" : "warn",
+        message: `Mailgun POST ${url.pathname} → ${espResponse.status}`,
         provider: "Mailgun",
-        status: response.status,
+        status: espResponse.status,
         attempt: context.attempt,
         durationMs: Date.now() - started,
       });
-      if (response.status < 200 || response.status > 299) {
-        throw apiErrorFromResponse(espResponse, {
+      if (!isSuccessStatus(espResponse.status)) {
+        throw apiErrorFor(espResponse, {
           senderDomain: request.senderDomain,
           apiUrl: config.apiUrl,
         });
@@ -120,8 +149,9 @@ export function mailgun(options: MailgunOptions = {}): MailgunProvider {
       // Mailgun answers one id for the whole send; rejections arrive later as events.
       const recipients: Record<string, RecipientStatus> = {};
       for (const list of [message.to, message.cc, message.bcc]) {
-        for (const recipient of list)
+        for (const recipient of list) {
           recipients[recipient.addrSpec] ??= { status: "queued", messageId };
+        }
       }
       return { messageId, status: new Set(["queued"]), recipients, espResponse };
     },

@@ -40,7 +40,7 @@ describe("import cost", () => {
       imported: false,
       built: false,
       afterSend: true,
-      kind: "network",
+      kind: "connect",
       retryable: true, // connection refused: never written, safe to retry
     });
   });

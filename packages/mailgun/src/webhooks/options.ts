@@ -1,5 +1,6 @@
 import { AnymailConfigurationError } from "@anymail/core";
-import { mailgunSetting } from "../internal/env.js";
+import { resolveSetting } from "@anymail/http";
+import { MAILGUN_SETTINGS } from "../config.js";
 
 /**
  * Options of {@link mailgunWebhooks}.
@@ -49,7 +50,10 @@ function nonNegative(name: string, value: number): number {
 export function resolveMailgunWebhooksConfig(
   options: MailgunWebhooksOptions = {},
 ): ResolvedMailgunWebhooksConfig {
-  const webhookSigningKey = mailgunSetting(options.webhookSigningKey, "WEBHOOK_SIGNING_KEY");
+  const webhookSigningKey = resolveSetting(
+    options.webhookSigningKey,
+    MAILGUN_SETTINGS.webhookSigningKey,
+  )?.value;
   if (webhookSigningKey === undefined) {
     throw new AnymailConfigurationError(
       "Mailgun webhook signing key missing: pass mailgunWebhooks({ webhookSigningKey }), or set the ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY or MAILGUN_WEBHOOK_SIGNING_KEY environment variable (Mailgun dashboard: API security → HTTP webhook signing key)",

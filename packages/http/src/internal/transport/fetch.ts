@@ -24,6 +24,10 @@ export function fetchTransport(fetchImpl: FetchLike): Transport {
           redirect: "manual",
         };
         if (request.body !== undefined) init.body = request.body as BodyInit;
+        // A streamed request body needs half duplex in fetch (Node, Deno; Workers accept it).
+        if (request.body instanceof ReadableStream) {
+          (init as RequestInit & { duplex: "half" }).duplex = "half";
+        }
         const response = await fetchImpl(request.url, init);
         timer.restart();
         return wrap(response, timer);

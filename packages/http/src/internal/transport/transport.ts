@@ -15,7 +15,8 @@ export interface TransportRequest {
   readonly url: URL;
   readonly method: string;
   readonly headers: Record<string, string>;
-  readonly body: string | Uint8Array | undefined;
+  /** A stream is a multipart body written as it is read (undici streams it; fetch sends it half-duplex). */
+  readonly body: string | Uint8Array | ReadableStream<Uint8Array> | undefined;
   /** Wait for the headers, then for each body chunk; enforced by the transport. */
   readonly timeoutMs: number;
   /** Aborts the exchange (the caller's deadline or cancel, or the client's own timer). */

@@ -33,7 +33,8 @@ export function undiciTransport(options: UndiciTransportOptions): Transport {
         path: request.url.pathname + request.url.search,
         method: request.method as Dispatcher.HttpMethod,
         headers: request.headers,
-        body: request.body ?? null,
+        // undici writes a web ReadableStream as an async iterable (chunked).
+        body: (request.body ?? null) as Dispatcher.DispatchOptions["body"],
         signal: request.signal ?? null,
         headersTimeout: request.timeoutMs,
         bodyTimeout: request.timeoutMs,
