@@ -149,6 +149,35 @@ export interface AnymailAPIErrorOptions extends AnymailErrorOptions {
   retryable?: boolean;
   retryAfterMs?: number;
   kind?: APIFailureKind;
+  /** Set by `failover()`: what happened at each provider it considered. */
+  attempts?: readonly FailoverAttempt[];
+}
+
+/**
+ * What `failover()` did with one of its providers during a send:
+ *
+ * - `"unsupported"`: skipped, its feature table can't carry the message (`reason` names the feature);
+ * - `"circuit_open"`: skipped, its circuit breaker is open after consecutive failures;
+ * - `"not_tried"`: skipped, the send is bound to another provider after an ambiguous failure;
+ * - `"not_accepted"`: tried, and the failure proves the message was not accepted;
+ * - `"ambiguous"`: tried, and the request was written but no answer came: it may have been accepted.
+ *
+ * @example
+ * ```ts
+ * if (isAnymailError(err, "api_error")) {
+ *   for (const a of err.attempts ?? []) console.log(a.provider, a.outcome, a.reason);
+ *   // "Resend" "not_accepted" "connection refused (connect)"
+ * }
+ * ```
+ */
+export interface FailoverAttempt {
+  /** The provider's name, e.g. `"Resend"`. */
+  readonly provider: string;
+  readonly outcome: "unsupported" | "circuit_open" | "not_tried" | "not_accepted" | "ambiguous";
+  /** One human line: why it was passed over, or how it failed. */
+  readonly reason: string;
+  /** The provider's error, for tried providers (and the feature error for `unsupported`). */
+  readonly error?: AnymailError;
 }
 
 /**
@@ -175,6 +204,11 @@ export class AnymailAPIError extends AnymailError {
   /** What failed: the HTTP exchange, connecting, the network, a timeout or the response format. */
   readonly kind: APIFailureKind;
   /**
+   * Set by `failover()`: per provider, why it was passed over or how it failed, in the
+   * order they were considered.
+   */
+  readonly attempts?: readonly FailoverAttempt[];
+  /**
    * Whether the request may have reached the ESP: false only for `kind: "connect"` (never
    * written). A provider that isn't idempotent is never retried when this is true and the
    * ESP did not answer (`network`/`timeout`): it may have sent the message already.
@@ -191,6 +225,7 @@ export class AnymailAPIError extends AnymailError {
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     this.retryable = options.retryable ?? false;
     this.kind = options.kind ?? "http";
+    if (options.attempts !== undefined) this.attempts = options.attempts;
   }
 }
 

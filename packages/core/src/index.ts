@@ -32,6 +32,7 @@ export type {
   AnymailErrorOptions,
   APIFailureKind,
   EspResponse,
+  FailoverAttempt,
 } from "./errors.js";
 export type { AddressList, Attachment, EmailMessage, MetadataValue } from "./message.js";
 export type { EmailAddress, NormalizedAttachment, PreparedMessage } from "./prepared.js";
@@ -88,3 +89,10 @@ export type {
 } from "./mailer.js";
 export { REDACTED, redactSecrets, redactText } from "./redact.js";
 export type { SecretRedaction } from "./redact.js";
+export { failover } from "./failover.js";
+export type {
+  CircuitState,
+  FailoverCircuit,
+  FailoverOptions,
+  FailoverProvider,
+} from "./failover.js";

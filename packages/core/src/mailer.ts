@@ -161,6 +161,7 @@ export function createMailer(options: MailerOptions): Mailer {
     throw new AnymailConfigurationError("createMailer needs a provider with a name and a send()");
   }
   const retry = resolveRetryOptions(options.retry);
+  const ignoreUnsupportedFeatures = options.ignoreUnsupportedFeatures === true;
   // An ESP that doesn't de-duplicate by key may already have accepted a request whose
   // answer was lost: retrying it could send twice, so only provable non-acceptance retries.
   const retryPolicy =
@@ -191,7 +192,7 @@ export function createMailer(options: MailerOptions): Mailer {
       if (replaced !== undefined) message = replaced;
     }
     const prepared = checkFeatures(provider, prepareMessage(message), {
-      ignoreUnsupportedFeatures: options.ignoreUnsupportedFeatures === true,
+      ignoreUnsupportedFeatures,
     });
     const idempotencyKey = resolveIdempotencyKey(message.idempotencyKey);
 
@@ -199,12 +200,21 @@ export function createMailer(options: MailerOptions): Mailer {
     const result = await withRetries(
       retry,
       async ({ attempt, signal, deadline }) => {
-        if (!logger) return provider.send(prepared, { idempotencyKey, signal, deadline, attempt });
+        if (!logger) {
+          return provider.send(prepared, {
+            idempotencyKey,
+            signal,
+            deadline,
+            attempt,
+            ignoreUnsupportedFeatures,
+          });
+        }
         const context: SendContext = {
           idempotencyKey,
           signal,
           deadline,
           attempt,
+          ignoreUnsupportedFeatures,
           logger: (record) => log(record),
         };
         log({
@@ -250,6 +260,10 @@ export function createMailer(options: MailerOptions): Mailer {
         : undefined,
       retryPolicy,
     );
+
+    // Central, so every provider's results name who accepted the message; a composite
+    // provider (failover) has already named the member that did.
+    result.provider ??= provider.name;
 
     let hookError: unknown;
     for (const hook of hooks) {

@@ -108,6 +108,11 @@ export interface SendContext {
   readonly deadline: number;
   /** 1 for the first attempt. */
   readonly attempt: number;
+  /**
+   * The mailer's `ignoreUnsupportedFeatures`, for composite providers (`failover()`) that
+   * check their members' feature tables themselves.
+   */
+  readonly ignoreUnsupportedFeatures?: boolean;
   readonly logger?: Logger;
 }
 

@@ -1,4 +1,4 @@
-import type { EspResponse } from "./errors.js";
+import type { EspResponse, FailoverAttempt } from "./errors.js";
 
 /**
  * A recipient's send status, as in anymail.
@@ -44,4 +44,15 @@ export interface SendResult {
   recipients: Record<string, RecipientStatus>;
   /** The last HTTP exchange with the provider. */
   espResponse?: EspResponse;
+  /**
+   * The name of the provider that accepted the message, e.g. `"Resend"`; under `failover()`
+   * the member that accepted it. Set by the mailer for every provider.
+   */
+  provider?: string;
+  /**
+   * Set by `failover()` when it passed over providers before this one accepted the message:
+   * why each was skipped or how it failed. An `"ambiguous"` entry means that provider may
+   * have sent the message too (only with `onAmbiguous: "failover"`).
+   */
+  attempts?: readonly FailoverAttempt[];
 }

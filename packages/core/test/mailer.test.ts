@@ -30,6 +30,7 @@ describe("createMailer: send", () => {
     });
     expect(result).toEqual({
       messageId: "0",
+      provider: "Test",
       status: new Set(["sent"]),
       recipients: {
         "ana@example.org": { status: "sent", messageId: "0" },

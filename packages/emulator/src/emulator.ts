@@ -5,6 +5,7 @@ import { FaultInjector } from "./internal/faults/faults.js";
 import { DailyQuota, RateLimiter } from "./internal/faults/rate-limiter.js";
 import { parseInbound } from "./internal/inbound/parse.js";
 import { Activity } from "./internal/lifecycle/activity.js";
+import { EVENT_KINDS, eventTypesOf } from "./internal/lifecycle/event-kinds.js";
 import { seededRandom } from "./internal/lifecycle/random.js";
 import { outcomeFor } from "./internal/lifecycle/test-outcome.js";
 import { BoundedLog } from "./internal/store/bounded-log.js";
@@ -31,20 +32,6 @@ import type {
   WebhookPayload,
 } from "./types.js";
 
-const EVENT_KINDS: readonly EventKind[] = [
-  "scheduled",
-  "sent",
-  "delivered",
-  "delivery_delayed",
-  "bounced",
-  "complained",
-  "suppressed",
-  "opened",
-  "clicked",
-  "failed",
-  "canceled",
-  "received",
-];
 // setTimeout overflows past 2^31-1 ms (~24.8 days) and ESPs allow scheduling 30 days ahead.
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -223,7 +210,7 @@ export class Emulator<Payload = unknown> {
     if (kind === null) {
       throw new EmulatorError(
         "invalid_input",
-        `emit() needs one of the ${this.personality.title} event types (${this.eventTypes().join(", ")}), got ${JSON.stringify(type)}.`,
+        `emit() needs one of the ${this.personality.title} event types (${eventTypesOf(this.personality.webhooks).join(", ")}), got ${JSON.stringify(type)}.`,
       );
     }
     const sentEmail = this.sent.get(emailId);
@@ -365,12 +352,6 @@ export class Emulator<Payload = unknown> {
       if (type === kind || this.personality.webhooks.eventType(kind) === type) return kind;
     }
     return null;
-  }
-
-  private eventTypes(): string[] {
-    return EVENT_KINDS.map((kind) => this.personality.webhooks.eventType(kind)).filter(
-      (type): type is string => type !== null,
-    );
   }
 
   /** Updates the email's status; publishes the event unless the ESP has no such event (null). */

@@ -1,7 +1,8 @@
 import { EmulatorError } from "../../errors.js";
 import type { Personality } from "../../personalities/personality.js";
 import { PROVIDER_NAMES, type ProviderName, personalityFor } from "../../personalities/registry.js";
-import type { EmulatorOptions, EventKind, WebhookEndpointConfig } from "../../types.js";
+import type { EmulatorOptions, WebhookEndpointConfig } from "../../types.js";
+import { eventTypesOf } from "../lifecycle/event-kinds.js";
 
 export function usage(bin: string): string {
   return `Usage: ${bin} [options]
@@ -28,21 +29,6 @@ Options:
 
 export type CliCommand = { help: true } | { help: false; options: EmulatorOptions };
 
-const EVENT_KINDS: EventKind[] = [
-  "scheduled",
-  "sent",
-  "delivered",
-  "delivery_delayed",
-  "bounced",
-  "complained",
-  "suppressed",
-  "opened",
-  "clicked",
-  "failed",
-  "canceled",
-  "received",
-];
-
 function integer(flag: string, value: string | undefined, min: number): number {
   const number = Number(value);
   if (value === undefined || value === "" || !Number.isInteger(number) || number < min) {
@@ -61,11 +47,7 @@ function integer(flag: string, value: string | undefined, min: number): number {
 export function parseWebhookSpec(spec: string, personality: Personality): WebhookEndpointConfig {
   const [url = "", ...parts] = spec.split(",");
   if (url === "") throw new EmulatorError("invalid_options", "--webhook needs a URL.");
-  const known = new Set(
-    EVENT_KINDS.map((kind) => personality.webhooks.eventType(kind)).filter(
-      (type): type is string => type !== null,
-    ),
-  );
+  const known = new Set(eventTypesOf(personality.webhooks));
   let secret: string | undefined;
   const events: string[] = [];
   for (const [index, part] of parts.entries()) {

@@ -4,7 +4,7 @@ import type { RouteContext } from "../personality.js";
 import { ApiError, errorResponse, invalidField } from "./api-error.js";
 import { paginate } from "./pagination.js";
 import { parseScheduledAt } from "./schedule-parse.js";
-import { postgresTimestamp } from "./time-format.js";
+import { emailEnvelope } from "./email-object.js";
 import { validateEmail } from "./validate-email.js";
 
 const MAX_BATCH = 100;
@@ -98,14 +98,7 @@ const isResponse = (value: unknown): value is RouteResponse =>
 
 function listItem(email: StoredEmail) {
   return {
-    id: email.id,
-    to: email.to,
-    from: email.from,
-    created_at: postgresTimestamp(email.createdAt),
-    subject: email.subject,
-    bcc: email.bcc,
-    cc: email.cc,
-    reply_to: email.replyTo,
+    ...emailEnvelope(email),
     last_event: email.lastEvent,
     scheduled_at: email.scheduledAt,
   };

@@ -5,7 +5,7 @@ import type { RouteContext } from "../personality.js";
 import { ApiError, errorResponse, invalidField } from "./api-error.js";
 import { paginate } from "./pagination.js";
 import { checkUuid } from "./routes-emails.js";
-import { postgresTimestamp } from "./time-format.js";
+import { emailEnvelope } from "./email-object.js";
 
 function findReceived(ctx: RouteContext): ReceivedEmail | ApiError {
   const invalid = checkUuid(ctx.params[0]);
@@ -26,14 +26,7 @@ function attachmentMeta(attachment: ReceivedAttachment) {
 
 function listItem(email: ReceivedEmail) {
   return {
-    id: email.id,
-    to: email.to,
-    from: email.from,
-    created_at: postgresTimestamp(email.createdAt),
-    subject: email.subject,
-    bcc: email.bcc,
-    cc: email.cc,
-    reply_to: email.replyTo,
+    ...emailEnvelope(email),
     received_for: email.receivedFor,
     message_id: email.messageId,
     attachments: email.attachments.map(attachmentMeta),
