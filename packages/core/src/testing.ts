@@ -1,6 +1,7 @@
 /**
- * @anymail/core/testing: an in-memory provider and the provider conformance suite.
- * The suite imports vitest (an optional peer dependency); nothing else in anymail does.
+ * @anymail/core/testing: an in-memory provider for your tests. It needs no test framework
+ * (Jest, node:test, mocha and vitest all work); the conformance suite for provider
+ * packages, which uses vitest, is `@anymail/core/conformance`.
  *
  * @example
  * ```ts
@@ -19,11 +20,6 @@ export type {
   TestProvider,
   TestProviderOptions,
 } from "./internal/testing/test-provider.js";
-export { describeProviderConformance } from "./internal/testing/conformance.js";
-export type {
-  ConformanceErrorCase,
-  ConformanceOptions,
-} from "./internal/testing/conformance.js";
 export { createTestWebhookProvider } from "./internal/testing/test-webhook-provider.js";
 export type {
   TestSignOptions,

@@ -1,5 +1,6 @@
 import { AnymailAPIError } from "../src/index.js";
-import { createTestProvider, describeProviderConformance } from "../src/testing.js";
+import { describeProviderConformance } from "../src/conformance.js";
+import { createTestProvider } from "../src/testing.js";
 
 const validMessage = {
   from: "Shop <shop@example.com>",

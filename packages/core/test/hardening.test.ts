@@ -246,10 +246,8 @@ describe("deep nesting is a typed serialization error (issue 17, defect 7)", () 
 describe("address input caps (issue 17, limits)", () => {
   it("refuses a 100,000-address comma string without running the parser", () => {
     const huge = Array.from({ length: 100_000 }, (_, i) => `user${i}@example.com`).join(", ");
-    const started = performance.now();
+    // The length is checked first: the message names the cap, not a parse failure.
     expect(() => parseAddressList(huge, "to")).toThrow(/over the limit of 65536/);
-    // Measured 9.6 s before the cap; now well under a millisecond of work after the join.
-    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it("parses a long list of plain addresses in one string on the linear path", () => {

@@ -1,4 +1,4 @@
-import { describeProviderConformance } from "@anymail/core/testing";
+import { describeProviderConformance } from "@anymail/core/conformance";
 import { type ResendEmulator, startResendEmulator } from "@anymail/emulator";
 import { afterAll, beforeAll } from "vitest";
 import { resend } from "../src/index.js";

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { describeProviderConformance } from "@anymail/core/testing";
+import { describeProviderConformance } from "@anymail/core/conformance";
 import { afterAll, beforeAll } from "vitest";
 import { __name__ } from "../src/index.js";
 

@@ -75,6 +75,9 @@ function header(stored: Record<string, unknown>, name: string): string | undefin
   return key === undefined ? undefined : headers[key];
 }
 
+/** What core refuses in header-bound text: C0 but tab, DEL, C1, U+2028/2029. */
+const HEADER_UNSAFE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]/;
+
 const base = {
   from: "Shop <shop@example.com>",
   to: "ana@example.org",
@@ -152,7 +155,7 @@ describe("header injection", () => {
     expect(JSON.parse(xTags)).toEqual(tags);
   });
 
-  it("property: any subject/header value is either sent verbatim or refused for CR/LF", async () => {
+  it("property: any subject/header value is either sent verbatim or refused for a control character", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.string({ maxLength: 60 }),
@@ -160,7 +163,7 @@ describe("header injection", () => {
         async (subject, value) => {
           providerCalls = 0;
           const outcome = await attempt({ ...base, subject, headers: { "X-Fuzz": value } });
-          if (/[\r\n]/.test(subject) || /[\r\n]/.test(value)) {
+          if (HEADER_UNSAFE.test(subject) || HEADER_UNSAFE.test(value)) {
             rejectedBeforeHttp(outcome, ["serialization_error"]);
             return;
           }
@@ -401,5 +404,160 @@ describe("absurd address lists", () => {
     });
     if (!outcome.ok) expectTypedError(outcome, ["invalid_address", "api_error"]);
     else expect(outcome.stored).toHaveLength(1);
+  });
+});
+
+describe("limits (issue 17): refused fast, in bounded memory, before any request", () => {
+  /** Runs `fn` and returns how long it took and how much the heap grew (after a GC when exposed). */
+  async function measured<T>(
+    fn: () => Promise<T>,
+  ): Promise<{ value: T; ms: number; heapMb: number }> {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const started = performance.now();
+    const value = await fn();
+    const ms = performance.now() - started;
+    gc?.();
+    return { value, ms, heapMb: (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20 };
+  }
+
+  // Bounds are ~100x the figures measured on an idle machine, so a loaded CI box passes;
+  // before the caps, the 100k-address string alone took 9.6 s and its result stayed memoized.
+  const FAST_MS = 2_000;
+
+  it("a 100,000-address comma string: typed error, no request, no memo growth", async () => {
+    const to = Array.from({ length: 100_000 }, (_, i) => `user${i}@example.com`).join(", ");
+    const {
+      value: outcome,
+      ms,
+      heapMb,
+    } = await measured(async () => {
+      let last: Outcome | undefined;
+      for (let i = 0; i < 20; i++) last = await attempt({ ...base, to });
+      return last!;
+    });
+    rejectedBeforeHttp(outcome, ["invalid_address"]);
+    expect(ms / 20).toBeLessThan(FAST_MS);
+    expect(heapMb).toBeLessThan(64);
+  });
+
+  it("property: random address text up to 200k characters is answered quickly and typed", async () => {
+    const atom = fc.constantFrom(
+      "a@b.example",
+      '"x, y"',
+      "(c)",
+      "<",
+      ">",
+      ",",
+      " ",
+      ":",
+      ";",
+      "@",
+      "\\",
+      "é",
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(atom, { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 5_000 }),
+        async (parts, times) => {
+          providerCalls = 0;
+          const to = parts.join("").repeat(times);
+          const started = performance.now();
+          const outcome = await attempt({ ...base, to });
+          expect(performance.now() - started, `${to.length} chars`).toBeLessThan(FAST_MS);
+          if (!outcome.ok)
+            expectTypedError(outcome, ["invalid_address", "unsupported_feature"], to.slice(0, 80));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it.each([
+    ["metadata", (deep: Record<string, unknown>) => ({ metadata: deep })],
+    ["espExtra", (deep: Record<string, unknown>) => ({ espExtra: deep })],
+    ["mergeGlobalData", (deep: Record<string, unknown>) => ({ mergeGlobalData: deep })],
+    [
+      "mergeMetadata",
+      (deep: Record<string, unknown>) => ({ mergeMetadata: { "ana@example.org": deep } }),
+    ],
+  ] as const)(
+    "%s nested 10,000 deep: serialization error, no stack overflow",
+    async (_field, build) => {
+      let deep: Record<string, unknown> = { leaf: 1 };
+      for (let i = 0; i < 10_000; i++) deep = { n: deep };
+      const { value: outcome, ms } = await measured(() =>
+        attempt({ ...base, ...build(deep) } as EmailMessage),
+      );
+      rejectedBeforeHttp(outcome, ["serialization_error"]);
+      expect(ms).toBeLessThan(FAST_MS);
+    },
+  );
+
+  it("defaults' espExtra merged with a 10,000-deep message espExtra: serialization error", async () => {
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 10_000; i++) deep = { n: deep };
+    const withDefaults = createMailer({
+      provider: counted(resend({ apiKey: "re_hostile_key", apiUrl: emu.url })),
+      retry: false,
+      defaults: { espExtra: deep },
+    });
+    const error = await withDefaults.send({ ...base, espExtra: deep }).catch((e: unknown) => e);
+    await withDefaults.close();
+    expect(isAnymailError(error) && error.code).toBe("serialization_error");
+    expect(providerCalls).toBe(0);
+  });
+
+  it.each([
+    ["NUL", "\u0000"],
+    ["VT", "\u000b"],
+    ["FF", "\u000c"],
+    ["NEL", "\u0085"],
+    ["U+2028", "\u2028"],
+    ["U+2029", "\u2029"],
+  ])(
+    "%s in subject, header value, mergeHeaders, tag, display name or filename: refused",
+    async (_name, c) => {
+      const messages: EmailMessage[] = [
+        { ...base, subject: `a${c}b` },
+        { ...base, headers: { "X-A": `a${c}b` } },
+        { ...base, mergeHeaders: { "ana@example.org": { "X-A": `a${c}b` } } },
+        { ...base, tags: [`t${c}`] },
+        { ...base, from: `Shop${c}Evil <shop@example.com>` },
+        { ...base, attachments: [{ filename: `a${c}.txt`, content: "x" }] },
+      ];
+      for (const message of messages) {
+        providerCalls = 0;
+        rejectedBeforeHttp(
+          await attempt(message),
+          ["serialization_error", "invalid_address"],
+          JSON.stringify(message).slice(0, 80),
+        );
+      }
+    },
+  );
+
+  it("bidi override in a display name or attachment filename: refused", async () => {
+    rejectedBeforeHttp(await attempt({ ...base, from: "Pay\u202epal <shop@example.com>" }), [
+      "invalid_address",
+    ]);
+    providerCalls = 0;
+    rejectedBeforeHttp(
+      await attempt({ ...base, attachments: [{ filename: "invoice\u202efdp.exe", content: "x" }] }),
+      ["serialization_error"],
+    );
+  });
+
+  it("a spoofed To in mergeHeaders or espExtra.headers is refused like one in headers", async () => {
+    for (const message of [
+      { ...base, headers: { To: "ceo@example.com" } },
+      { ...base, mergeHeaders: { "ana@example.org": { To: "ceo@example.com" } } },
+      { ...base, espExtra: { headers: { to: "ceo@example.com" } } },
+    ] as EmailMessage[]) {
+      providerCalls = 0;
+      rejectedBeforeHttp(await attempt(message), ["unsupported_feature"]);
+    }
   });
 });

@@ -112,7 +112,7 @@ function spyOnSend(provider: Provider): { provider: Provider; calls: () => numbe
  *
  * @example
  * ```ts
- * import { describeProviderConformance } from "@anymail/core/testing";
+ * import { describeProviderConformance } from "@anymail/core/conformance";
  *
  * describeProviderConformance({
  *   name: "Example",
