@@ -20,6 +20,7 @@ import { anymailExpress } from "@anymail/webhooks/express";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { type ComposeRequest, composeMessage } from "./internal/compose.js";
 import { EventFeed } from "./internal/event-feed.js";
+import { type FailoverDemo, startFailoverDemo } from "./internal/failover/failover-demo.js";
 import { InboundWaiters } from "./internal/inbound-waiters.js";
 import { emulatedProviders, generateBasicAuth } from "./internal/providers.js";
 import { describeQuirks, type QuirkRow } from "./internal/quirks.js";
@@ -178,6 +179,10 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     });
   }
 
+  // "Resend, then Postmark" with a switch that takes the primary down: emulator mode only.
+  const failoverDemo: FailoverDemo | undefined =
+    mode === "emulator" ? await startFailoverDemo() : undefined;
+
   const api = express.Router();
   api.use(express.json({ limit: "25mb" }));
 
@@ -192,6 +197,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         inbound: routeOf(defaultProvider.id, "inbound"),
       },
       inboundSimulator: defaultProvider.emulator !== undefined,
+      failover: failoverDemo !== undefined,
       quirks: defaultProvider.quirks,
       provider: defaultProvider.id,
       providers: active.map((entry) => ({
@@ -264,6 +270,8 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     }
   });
 
+  if (failoverDemo !== undefined) api.use("/failover", failoverDemo.router);
+
   api.get("/events", (request, response) => {
     const lastEventId = Number(request.header("last-event-id") ?? 0);
     feed.attach(response, Number.isFinite(lastEventId) ? lastEventId : 0);
@@ -287,6 +295,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         new Promise<void>((resolve) => server.close(() => resolve())),
         ...active.map((entry) => entry.emulator?.close()),
         ...active.map((entry) => entry.mailer.close()),
+        failoverDemo?.close(),
       ]);
     },
   };

@@ -81,10 +81,20 @@ describe("anymail-emulator CLI (spawned)", () => {
     ]);
   });
 
-  it("uses the key given with --api-key in the printed environment", async () => {
-    const cli = run("anymail-emulator", ["--port", "0", "--api-key", "re_mine_123"]);
-    await until(() => cli.stdout().includes("Inspect:"), 15_000);
+  it("uses the key given with --api-key, and names an inbound endpoint's secret variable", async () => {
+    const cli = run("anymail-emulator", [
+      "--port",
+      "0",
+      "--api-key",
+      "re_mine_123",
+      "--webhook",
+      "http://127.0.0.1:9/anymail/resend/inbound,whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    ]);
+    await until(() => cli.stdout().includes("Webhook"), 15_000);
     expect(cli.stdout()).toContain("ANYMAIL_RESEND_API_KEY=re_mine_123");
+    expect(cli.stdout()).toContain(
+      "  ANYMAIL_RESEND_INBOUND_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    );
     cli.child.kill("SIGINT");
     expect(await cli.exited).toBe(0);
   });

@@ -51,6 +51,7 @@ export function describeError(error: unknown): ErrorView {
 /** `SendResult` with its Set turned into an array so it survives JSON. */
 export function describeResult(result: SendResult) {
   return {
+    provider: result.provider,
     messageId: result.messageId,
     status: [...result.status],
     recipients: result.recipients,

@@ -54,6 +54,11 @@ export interface Personality<Payload = unknown> {
    * emulator; `apiKey` is the first `--api-key`, or undefined when any well-formed key works.
    */
   env(url: string, apiKey: string | undefined): Record<string, string>;
+  /**
+   * Optional: environment variables the CLI prints for one webhook endpoint, so the app's
+   * handler verifies what the emulator signs (Resend: `ANYMAIL_RESEND_SIGNING_SECRET=whsec_…`).
+   */
+  webhookEnv?(endpoint: WebhookEndpoint): Record<string, string>;
   /** The outgoing half: event payloads and how each delivery is signed or authenticated. */
   readonly webhooks: WebhookPersonality<Payload>;
   /** Extra patterns masked in inspection responses (API key formats); field names are masked anyway. */

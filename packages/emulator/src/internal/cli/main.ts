@@ -43,6 +43,9 @@ export async function runCli(
     const events = webhook.events ? `  events ${webhook.events.join(",")}` : "";
     const secret = webhook.secret ? `  secret ${webhook.secret}` : "";
     lines.push(`Webhook ${webhook.url}${secret}${events}`);
+    for (const [name, value] of Object.entries(emu.personality.webhookEnv?.(webhook) ?? {})) {
+      lines.push(`  ${name}=${value}`);
+    }
   }
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {

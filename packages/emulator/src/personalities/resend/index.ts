@@ -78,6 +78,18 @@ export const resendPersonality: Personality<WebhookPayload> = {
     ANYMAIL_RESEND_API_KEY: apiKey ?? "re_test_emulator",
     RESEND_BASE_URL: url,
   }),
+  // @anymail/resend's handler reads the inbound secret apart from the tracking one.
+  webhookEnv: (endpoint): Record<string, string> => {
+    const inboundOnly =
+      endpoint.events !== null &&
+      endpoint.events.length > 0 &&
+      endpoint.events.every((type) => type === "email.received");
+    const name =
+      inboundOnly || /\/inbound\/?$/.test(new URL(endpoint.url).pathname)
+        ? "ANYMAIL_RESEND_INBOUND_SECRET"
+        : "ANYMAIL_RESEND_SIGNING_SECRET";
+    return { [name]: endpoint.secret };
+  },
   webhooks: {
     secret: svixSecret,
     eventType: (kind: EventKind) => (kind === "canceled" ? null : `email.${kind}`),

@@ -77,21 +77,23 @@ export function fromNodeRequest(
 }
 
 /**
- * Writes a reply to a Node response. When the request body was not read to the end
- * (413, 401), the connection is closed after the answer instead of draining it.
+ * Writes a reply to a Node response in one `writeHead` with a flat header list (no
+ * per-header `setHeader` bookkeeping). When the request body was not read to the end (413,
+ * 401), the connection is closed after the answer instead of draining it.
  */
 export function sendReply(
   reply: WebhookReply,
   target: ServerResponse,
   request?: IncomingMessage,
 ): void {
-  target.statusCode = reply.status;
-  for (const name in reply.headers) target.setHeader(name, reply.headers[name]!);
-  if (request !== undefined && !request.complete) target.setHeader("connection", "close");
-  if (reply.body === "") {
-    target.end();
-    return;
+  const headers: string[] = [];
+  for (const name in reply.headers) headers.push(name, reply.headers[name]!);
+  if (request !== undefined && !request.complete && reply.headers.connection === undefined) {
+    headers.push("connection", "close");
   }
-  target.setHeader("content-length", Buffer.byteLength(reply.body));
-  target.end(reply.body);
+  // Always a length, so an empty answer is never sent chunked.
+  headers.push("content-length", String(reply.body === "" ? 0 : Buffer.byteLength(reply.body)));
+  target.writeHead(reply.status, headers);
+  if (reply.body === "") target.end();
+  else target.end(reply.body);
 }
