@@ -22,7 +22,11 @@ import { type ComposeRequest, composeMessage } from "./internal/compose.js";
 import { EventFeed } from "./internal/event-feed.js";
 import { type FailoverDemo, startFailoverDemo } from "./internal/failover/failover-demo.js";
 import { InboundWaiters } from "./internal/inbound-waiters.js";
-import { emulatedProviders, generateBasicAuth } from "./internal/providers.js";
+import {
+  emulatedProviders,
+  generateBasicAuth,
+  RESEND_TRACKING_EVENTS,
+} from "./internal/providers.js";
 import { describeQuirks, type QuirkRow } from "./internal/quirks.js";
 import {
   describeError,
@@ -102,12 +106,15 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   const webhookProviders: WebhookProvider[] = [];
   let basicAuth: string | undefined;
   let webhooksEnabled: boolean;
+  let resendSigningSecret: string | undefined;
+  const withAuth = (target: string) =>
+    basicAuth === undefined ? target : target.replace("://", `://${basicAuth}@`);
   if (mode === "emulator") {
     // Postmark signs nothing, so the handler checks basic auth; every emulator's webhook
     // URLs carry it (Resend's are svix-signed as well).
     basicAuth = generateBasicAuth();
-    const withAuth = (target: string) => target.replace("://", `://${basicAuth}@`);
     for (const entry of emulatedProviders()) {
+      if (entry.id === "resend") resendSigningSecret = entry.signingSecret;
       const emulator = await entry.startEmulator({
         tracking: withAuth(routeOf(entry.id, "tracking")),
         inbound: withAuth(routeOf(entry.id, "inbound")),
@@ -181,7 +188,13 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
 
   // "Resend, then Postmark" with a switch that takes the primary down: emulator mode only.
   const failoverDemo: FailoverDemo | undefined =
-    mode === "emulator" ? await startFailoverDemo() : undefined;
+    mode === "emulator"
+      ? await startFailoverDemo({
+          webhookBase: withAuth(`${url}${WEBHOOK_MOUNT}`),
+          ...(resendSigningSecret === undefined ? {} : { resendSigningSecret }),
+          resendTrackingEvents: RESEND_TRACKING_EVENTS,
+        })
+      : undefined;
 
   const api = express.Router();
   api.use(express.json({ limit: "25mb" }));

@@ -158,6 +158,24 @@ describe("failover(): the decision", () => {
     expect(b.calls).toHaveLength(0);
   });
 
+  it("a later send with the same idempotency key (a queue's retry) stays bound to the ambiguous provider", async () => {
+    let failures = 1;
+    let down = false;
+    const a = member("A", () => (down ? refused("A") : failures-- > 0 ? reset("A") : undefined), {
+      idempotent: false,
+    });
+    const b = member("B");
+    const mailer = createMailer({ provider: failover([a, b]), retry: false });
+    const first = await getError(mailer.send({ ...message, idempotencyKey: "job-7" }));
+    expect(first.retryable).toBe(false);
+    const again = await mailer.send({ ...message, idempotencyKey: "job-7" });
+    expect(again.provider).toBe("A");
+    expect(b.calls).toHaveLength(0);
+    // Once it succeeded the binding is gone: the key may fail over again.
+    down = true;
+    expect((await mailer.send({ ...message, idempotencyKey: "job-7" })).provider).toBe("B");
+  });
+
   it('onAmbiguous: "failover" moves on and reports the possible duplicate', async () => {
     const a = member("A", () => reset("A"));
     const b = member("B");

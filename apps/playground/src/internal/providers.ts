@@ -33,6 +33,8 @@ export interface EmulatedProvider {
   readonly title: string;
   /** A recipient the emulator delivers to, prefilled in the form. */
   readonly sampleTo: string;
+  /** The secret its webhooks are signed with, when the ESP signs them (Resend's svix secret). */
+  readonly signingSecret?: string;
   /** The provider's feature table, for the quirks panel. */
   quirks(): QuirkRow[];
   startEmulator(targets: WebhookTargets): Promise<Emulator>;
@@ -47,6 +49,7 @@ function resendEntry(): EmulatedProvider {
     id: "resend",
     title: "Resend",
     sampleTo: "delivered@resend.dev",
+    signingSecret: secret,
     quirks: () => describeQuirks(RESEND_UNSUPPORTED_FEATURES, resendFeatureTable()),
     startEmulator: (targets) =>
       startEmulator({
