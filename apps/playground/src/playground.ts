@@ -4,18 +4,15 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import {
   createMailer,
+  type FeatureTableRow,
+  featureTable,
   type InboundEvent,
   inlineImage,
   type Mailer,
   type WebhookProvider,
 } from "@anymail/core";
 import type { Emulator } from "@anymail/emulator";
-import {
-  RESEND_UNSUPPORTED_FEATURES,
-  resend,
-  resendFeatureTable,
-  resendWebhooks,
-} from "@anymail/resend";
+import { resend, resendWebhooks } from "@anymail/resend";
 import { anymailExpress } from "@anymail/webhooks/express";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { type ComposeRequest, composeMessage } from "./internal/compose.js";
@@ -27,7 +24,6 @@ import {
   generateBasicAuth,
   RESEND_TRACKING_EVENTS,
 } from "./internal/providers.js";
-import { describeQuirks, type QuirkRow } from "./internal/quirks.js";
 import {
   describeError,
   describeInboundEvent,
@@ -62,7 +58,8 @@ interface ActiveProvider {
   id: string;
   title: string;
   sampleTo: string;
-  quirks: QuirkRow[];
+  /** The provider's own table, straight from its FeatureSupport. */
+  quirks: FeatureTableRow[];
   mailer: Mailer;
   apiUrl: string;
   emulator?: Emulator;
@@ -119,12 +116,13 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         tracking: withAuth(routeOf(entry.id, "tracking")),
         inbound: withAuth(routeOf(entry.id, "inbound")),
       });
+      const provider = entry.createProvider(emulator.url);
       active.push({
         id: entry.id,
         title: entry.title,
         sampleTo: entry.sampleTo,
-        quirks: entry.quirks(),
-        mailer: createMailer({ provider: entry.createProvider(emulator.url) }),
+        quirks: featureTable(provider.features),
+        mailer: createMailer({ provider }),
         apiUrl: emulator.url,
         emulator,
       });
@@ -136,14 +134,13 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     const apiUrl = env.RESEND_API_URL?.trim() || undefined;
     const signingSecret = env.RESEND_SIGNING_SECRET?.trim() || undefined;
     const inboundSecret = env.RESEND_INBOUND_SECRET?.trim() || signingSecret;
+    const provider = resend({ apiKey, ...(apiUrl === undefined ? {} : { apiUrl }) });
     active.push({
       id: "resend",
       title: "Resend",
       sampleTo: "delivered@resend.dev",
-      quirks: describeQuirks(RESEND_UNSUPPORTED_FEATURES, resendFeatureTable()),
-      mailer: createMailer({
-        provider: resend({ apiKey, ...(apiUrl === undefined ? {} : { apiUrl }) }),
-      }),
+      quirks: featureTable(provider.features),
+      mailer: createMailer({ provider }),
       apiUrl: apiUrl ?? "https://api.resend.com/",
     });
     webhooksEnabled = signingSecret !== undefined;

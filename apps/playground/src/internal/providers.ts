@@ -1,19 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Provider, WebhookProvider } from "@anymail/core";
 import { type Emulator, startEmulator } from "@anymail/emulator";
-import {
-  POSTMARK_UNSUPPORTED_FEATURES,
-  postmark,
-  postmarkFeatureTable,
-  postmarkWebhooks,
-} from "@anymail/postmark";
-import {
-  RESEND_UNSUPPORTED_FEATURES,
-  resend,
-  resendFeatureTable,
-  resendWebhooks,
-} from "@anymail/resend";
-import { describeQuirks, type QuirkRow } from "./quirks.js";
+import { postmark, postmarkWebhooks } from "@anymail/postmark";
+import { resend, resendWebhooks } from "@anymail/resend";
 import { generateSigningSecret } from "./secrets.js";
 
 /** Where an emulator delivers its webhooks (basic auth in the URLs' user-info). */
@@ -24,8 +13,8 @@ export interface WebhookTargets {
 
 /**
  * One ESP the playground can send through, emulated in-process. Adding an ESP to the page
- * is one entry in {@link emulatedProviders}: the page's provider switch, quirks panel,
- * send and inbound forms all read this list.
+ * is one entry in {@link emulatedProviders}: the page's provider switch, quirks panel
+ * (core's `featureTable` of the provider's features), send and inbound forms all read this list.
  */
 export interface EmulatedProvider {
   /** The URL segment and `@anymail/emulator` personality: `"postmark"`. */
@@ -35,8 +24,6 @@ export interface EmulatedProvider {
   readonly sampleTo: string;
   /** The secret its webhooks are signed with, when the ESP signs them (Resend's svix secret). */
   readonly signingSecret?: string;
-  /** The provider's feature table, for the quirks panel. */
-  quirks(): QuirkRow[];
   startEmulator(targets: WebhookTargets): Promise<Emulator>;
   createProvider(emulatorUrl: string): Provider;
   createWebhooks(emulatorUrl: string): WebhookProvider;
@@ -50,7 +37,6 @@ function resendEntry(): EmulatedProvider {
     title: "Resend",
     sampleTo: "delivered@resend.dev",
     signingSecret: secret,
-    quirks: () => describeQuirks(RESEND_UNSUPPORTED_FEATURES, resendFeatureTable()),
     startEmulator: (targets) =>
       startEmulator({
         provider: "resend",
@@ -78,7 +64,6 @@ function postmarkEntry(): EmulatedProvider {
     id: "postmark",
     title: "Postmark",
     sampleTo: "ana@example.org",
-    quirks: () => describeQuirks(POSTMARK_UNSUPPORTED_FEATURES, postmarkFeatureTable()),
     // Postmark signs nothing: its webhooks carry the handler's basic auth in the URL.
     startEmulator: (targets) =>
       startEmulator({
