@@ -1,8 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createMailer, type InboundEvent, inlineImage, type Mailer } from "@anymail/core";
+import { postmarkWebhooks } from "@anymail/postmark";
 import { resend, resendWebhooks } from "@anymail/resend";
 import { type ResendEmulator, startResendEmulator } from "@anymail/emulator";
 import { anymailExpress } from "@anymail/webhooks/express";
@@ -90,19 +92,25 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   let apiUrl: string | undefined;
   let signingSecret: string | undefined;
   let inboundSecret: string | undefined;
+  // Emulator mode: one handler takes Resend's signed webhooks and Postmark's (which Postmark
+  // authenticates only with basic auth in the URL), so every emulator posts with credentials.
+  let webhookBasicAuth: string | undefined;
+  let webhookBase = `${url}${WEBHOOK_MOUNT}`;
   if (mode === "emulator") {
     signingSecret = generateSigningSecret();
     inboundSecret = signingSecret;
+    webhookBasicAuth = `playground:${randomBytes(16).toString("hex")}`;
+    webhookBase = `http://${webhookBasicAuth}@127.0.0.1:${port}${WEBHOOK_MOUNT}`;
     emulator = await startResendEmulator({
       port: 0,
       webhooks: [
         {
-          url: `${url}${WEBHOOK_MOUNT}/resend/tracking`,
+          url: `${webhookBase}/resend/tracking`,
           secret: signingSecret,
           events: RESEND_TRACKING_EVENTS,
         },
         {
-          url: `${url}${WEBHOOK_MOUNT}/resend/inbound`,
+          url: `${webhookBase}/resend/inbound`,
           secret: inboundSecret,
           events: ["email.received"],
         },
@@ -131,7 +139,9 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
           apiKey: webhookApiKey,
           ...(apiUrl === undefined ? {} : { apiUrl }),
         }),
+        ...(webhookBasicAuth === undefined ? [] : [postmarkWebhooks()]),
       ],
+      ...(webhookBasicAuth === undefined ? {} : { basicAuth: webhookBasicAuth }),
       onTracking: async (event) => {
         feed.publish("tracking", describeTrackingEvent(event));
       },
@@ -152,7 +162,13 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
 
   // "Resend, then Postmark" with a switch that takes the primary down: emulator mode only.
   const failoverDemo: FailoverDemo | undefined =
-    mode === "emulator" ? await startFailoverDemo() : undefined;
+    mode === "emulator"
+      ? await startFailoverDemo({
+          webhookBase,
+          ...(signingSecret === undefined ? {} : { resendSigningSecret: signingSecret }),
+          resendTrackingEvents: RESEND_TRACKING_EVENTS,
+        })
+      : undefined;
 
   const mailer: Mailer = createMailer({
     provider: resend({ apiKey, ...(apiUrl === undefined ? {} : { apiUrl }) }),

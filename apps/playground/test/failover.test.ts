@@ -61,6 +61,46 @@ describe("playground failover: Resend, then Postmark", () => {
     expect(dropped.stored).toEqual({ Resend: before.Resend + 1, Postmark: before.Postmark });
   });
 
+  it("Postmark's webhooks land in the same handler as Resend's: the events stream shows both", async () => {
+    await post("/state", { state: "refusing" });
+    const viaPostmark = await post("/send", { subject: "postmark webhook" });
+    await post("/state", { state: "up" });
+    const viaResend = await post("/send", { subject: "resend webhook" });
+    expect([viaPostmark.result.provider, viaResend.result.provider]).toEqual([
+      "Postmark",
+      "Resend",
+    ]);
+
+    // Read the Server-Sent Events stream until both messages' delivered events arrived.
+    const controller = new AbortController();
+    const response = await fetch(`${playground.url}/api/events`, { signal: controller.signal });
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const wanted = new Set([viaPostmark.result.messageId, viaResend.result.messageId]);
+    const seen = new Map<string, string>();
+    let text = "";
+    const timeout = setTimeout(() => controller.abort(), 20_000);
+    try {
+      while (seen.size < wanted.size) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += value;
+        for (const line of text.split("\n")) {
+          if (!line.startsWith("data: ")) continue;
+          const { event } = JSON.parse(line.slice(6)) as {
+            event: { messageId?: string; eventType?: string };
+          };
+          if (event.eventType === "delivered" && event.messageId && wanted.has(event.messageId)) {
+            seen.set(event.messageId, event.eventType);
+          }
+        }
+      }
+    } finally {
+      clearTimeout(timeout);
+      controller.abort();
+    }
+    expect(seen.size).toBe(2);
+  });
+
   it("refuses an unknown state", async () => {
     const answer = await post("/state", { state: "sideways" });
     expect(answer.ok).toBe(false);

@@ -83,6 +83,16 @@ describe("one header policy for headers, mergeHeaders and espExtra (issue 17, de
       { ...base, espExtra: { headers: { "X-A": "a\nBcc: x@evil.example" } } },
       { ...base, espExtra: { headers: { "Bad Name": "v" } } },
       { ...base, espExtra: { "h:X-A": "a\u0000b" } },
+      { ...base, espExtra: { Headers: [{ Name: "X-A", Value: "a\r\nBcc: x@evil.example" }] } },
+      {
+        ...base,
+        espExtra: {
+          Headers: [
+            { Name: "X-A", Value: "ok" },
+            { Name: "X-A", Value: "a\u000bb" },
+          ],
+        },
+      },
     ];
     for (const message of hostile) {
       expect(() => prepareMessage(message)).toThrow(AnymailSerializationError);

@@ -105,8 +105,26 @@ function refuseCaseDuplicates(
 const PREFIXED_HEADER_KEY = /^h:(.*)$/is;
 
 /**
+ * `[{ Name, Value }]` (Postmark's shape; `name`/`value` too), each item checked like one
+ * header; returns name → value (the first of a repeated name). Items of another shape are
+ * not header-like and are left alone.
+ */
+function checkNameValuePairs(items: unknown[], field: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const item of items) {
+    if (!isPlainObject(item)) continue;
+    const name = item.Name ?? item.name;
+    if (typeof name !== "string") continue;
+    const checked = prepareHeaders({ [name]: item.Value ?? item.value }, field);
+    if (!Object.hasOwn(found, name)) Object.assign(found, checked);
+  }
+  return found;
+}
+
+/**
  * The header-like parts of `espExtra`, checked like `headers` for injection: an object
- * under a top-level key named `headers` (any case) and top-level `h:<Name>` keys. Returns
+ * under a top-level key named `headers` (any case), an array of `{ Name, Value }` under
+ * that key (Postmark's shape) and top-level `h:<Name>` keys. Returns
  * them as one name → value record so the provider's own header rules (spoofing) can see
  * them too. Anything else in espExtra is the provider's request verbatim and is not
  * interpreted as a header.
@@ -116,6 +134,10 @@ export function espExtraHeaders(espExtra: Record<string, unknown>): Record<strin
   for (const [key, value] of Object.entries(espExtra)) {
     if (key.toLowerCase() === "headers" && isPlainObject(value)) {
       Object.assign(found, prepareHeaders(value, `espExtra.${key}`));
+      continue;
+    }
+    if (key.toLowerCase() === "headers" && Array.isArray(value)) {
+      Object.assign(found, checkNameValuePairs(value, `espExtra.${key}`));
       continue;
     }
     const prefixed = PREFIXED_HEADER_KEY.exec(key);

@@ -22,10 +22,39 @@ export interface FailoverDemo {
  * email and then drops the response once (the ambiguous case: no failover, the retry
  * returns the original id).
  */
-export async function startFailoverDemo(): Promise<FailoverDemo> {
+export interface FailoverDemoOptions {
+  /**
+   * Where both emulators deliver their webhooks: `<base>/resend/tracking` (svix-signed with
+   * `resendSigningSecret`) and `<base>/postmark/tracking`; user-info in the URL is sent as
+   * basic auth, so every provider's events land in the playground's one handler.
+   */
+  webhookBase?: string;
+  resendSigningSecret?: string;
+  resendTrackingEvents?: string[];
+}
+
+export async function startFailoverDemo(options: FailoverDemoOptions = {}): Promise<FailoverDemo> {
+  const { webhookBase, resendSigningSecret, resendTrackingEvents } = options;
   const [primary, secondary] = await Promise.all([
-    startEmulator({ provider: "resend", rateLimit: false }),
-    startEmulator({ provider: "postmark", rateLimit: false }),
+    startEmulator({
+      provider: "resend",
+      rateLimit: false,
+      webhooks:
+        webhookBase === undefined
+          ? []
+          : [
+              {
+                url: `${webhookBase}/resend/tracking`,
+                ...(resendSigningSecret === undefined ? {} : { secret: resendSigningSecret }),
+                ...(resendTrackingEvents === undefined ? {} : { events: resendTrackingEvents }),
+              },
+            ],
+    }),
+    startEmulator({
+      provider: "postmark",
+      rateLimit: false,
+      webhooks: webhookBase === undefined ? [] : [{ url: `${webhookBase}/postmark/tracking` }],
+    }),
   ]);
   const gate: TcpGate = await startTcpGate(primary.url);
   let state: PrimaryState = "up";

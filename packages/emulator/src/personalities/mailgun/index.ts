@@ -47,6 +47,8 @@ export const mailgunPersonality: Personality<MailgunPayload> = {
     ANYMAIL_MAILGUN_API_KEY: apiKey ?? "key-emulator",
     MAILGUN_URL: url,
   }),
+  // What mailgunWebhooks() reads to verify the signatures this endpoint gets.
+  webhookEnv: (endpoint) => ({ ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY: endpoint.secret }),
   webhooks: {
     secret: (configured) => signingKey(configured),
     eventType: mailgunEventType,
