@@ -141,8 +141,11 @@ function assemble(
   if (message.bcc.length > 0) payload.bcc = formatted(message.bcc);
   if (message.replyTo.length > 0) payload.reply_to = formatted(message.replyTo);
   if (message.subject !== undefined) payload.subject = message.subject;
-  if (message.text !== undefined) payload.text = message.text;
-  if (message.html !== undefined) payload.html = message.html;
+  // Resend refuses a body beside a template; only ignoreUnsupportedFeatures gets this far.
+  if (message.templateId === undefined) {
+    if (message.text !== undefined) payload.text = message.text;
+    if (message.html !== undefined) payload.html = message.html;
+  }
   if (headers !== undefined) payload.headers = headers;
   if (attachments !== undefined) payload.attachments = attachments;
   if (message.sendAt !== undefined) payload.scheduled_at = message.sendAt;
