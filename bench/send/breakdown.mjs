@@ -46,8 +46,15 @@ function batchMessage(count) {
 }
 
 export async function benchBreakdown({ quick, log }) {
-  const core = await import("@anymail/core");
-  const resendPackage = await import("@anymail/resend");
+  // The pipeline stages are not public API: the unstable subpaths exist for this file.
+  const core = {
+    ...(await import("@anymail/core")),
+    ...(await import("@anymail/core/internal-unstable")),
+  };
+  const resendPackage = {
+    ...(await import("@anymail/resend")),
+    ...(await import("@anymail/resend/internal-unstable")),
+  };
   const n = quick ? 5_000 : 20_000;
   const features = resendPackage.resendFeatures({ verifyAttachmentExtensions: true });
   const fixedResult = {

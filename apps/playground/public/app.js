@@ -83,6 +83,7 @@ async function loadInfo() {
     $("#inbound-result").textContent =
       "The inbound simulator needs the emulator (unset RESEND_API_KEY). Real inbound mail still arrives at /anymail/resend/inbound.";
   }
+  $("#quirks-title").textContent = `${info.provider} quirks`;
   renderQuirks(info.quirks);
 }
 

@@ -3,7 +3,13 @@ import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { createMailer, type InboundEvent, inlineImage, type Mailer } from "@anymail/core";
+import {
+  createMailer,
+  featureTable,
+  type InboundEvent,
+  inlineImage,
+  type Mailer,
+} from "@anymail/core";
 import { postmarkWebhooks } from "@anymail/postmark";
 import { resend, resendWebhooks } from "@anymail/resend";
 import { type ResendEmulator, startResendEmulator } from "@anymail/emulator";
@@ -13,7 +19,6 @@ import { type ComposeRequest, composeMessage } from "./internal/compose.js";
 import { EventFeed } from "./internal/event-feed.js";
 import { type FailoverDemo, startFailoverDemo } from "./internal/failover/failover-demo.js";
 import { InboundWaiters } from "./internal/inbound-waiters.js";
-import { describeQuirks } from "./internal/quirks.js";
 import { generateSigningSecret } from "./internal/secrets.js";
 import {
   describeError,
@@ -188,8 +193,10 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         inbound: `${url}${WEBHOOK_MOUNT}/resend/inbound`,
       },
       inboundSimulator: emulator !== undefined,
+      // Whatever provider the page runs: its own table, straight from its FeatureSupport.
+      provider: mailer.provider.name,
+      quirks: featureTable(mailer.provider.features),
       failover: failoverDemo !== undefined,
-      quirks: describeQuirks(),
     });
   });
 

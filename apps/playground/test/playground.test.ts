@@ -56,6 +56,9 @@ describe.skipIf(unavailable !== undefined)(title, () => {
   it("shows that it runs on the emulator, with the quirks table", async () => {
     await expect(page.getByTestId("mode").textContent()).resolves.toContain("Emulator");
     expect(await page.getByTestId("quirk-row").count()).toBeGreaterThan(5);
+    // The provider's own table (featureTable of its FeatureSupport), titled with its name.
+    await expect(page.locator("#quirks-title").textContent()).resolves.toBe("Resend quirks");
+    await expect(page.getByTestId("quirks").textContent()).resolves.toContain("unsupported");
     await expect(page.getByTestId("quirks").textContent()).resolves.toContain("trackOpens");
     await shot("00-page");
   });

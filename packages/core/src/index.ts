@@ -64,7 +64,6 @@ export type {
 export { ADDRESS_LIMITS, formatAddress, parseAddress, parseAddressList } from "./address.js";
 export { inlineImage, normalizeAttachment } from "./attachments.js";
 export type { InlineImageOptions } from "./attachments.js";
-export { combineDefaults } from "./defaults.js";
 export { createInboundMessage, decodeInboundText } from "./inbound.js";
 export type {
   InboundAttachment,
@@ -73,10 +72,10 @@ export type {
   InboundMessageFields,
 } from "./inbound.js";
 export { prepareMessage } from "./prepare.js";
-export { checkFeatures } from "./features.js";
-export type { CheckFeaturesOptions } from "./features.js";
-export { isRetryableStatus, resolveRetryOptions, withRetries } from "./retry.js";
-export type { AttemptContext, ResolvedRetryOptions, RetryOptions, RetryWait } from "./retry.js";
+export { isRetryableStatus } from "./retry.js";
+export type { RetryOptions } from "./retry.js";
+export { featureTable } from "./feature-table.js";
+export type { FeatureTableRow } from "./feature-table.js";
 export { createMailer } from "./mailer.js";
 export type {
   Mailer,

@@ -61,6 +61,8 @@ export interface FeatureQuirk {
 export interface FeatureSupport {
   readonly unsupported: readonly StandardFeature[];
   readonly quirks: readonly FeatureQuirk[];
+  /** Why each unsupported field is unsupported, one line for docs tables and UIs. */
+  readonly reasons?: Readonly<Partial<Record<StandardFeature, string>>>;
 }
 
 /**

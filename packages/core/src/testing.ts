@@ -1,7 +1,7 @@
 /**
- * @anymail/core/testing: an in-memory provider for your tests. It needs no test framework
- * (Jest, node:test, mocha and vitest all work); the conformance suite for provider
- * packages, which uses vitest, is `@anymail/core/conformance`.
+ * @anymail/core/testing: framework-free test helpers (no vitest, Jest or mocha import):
+ * an in-memory provider, a neutral signed webhook provider, a capture HTTP server and
+ * docs checks. The vitest conformance suites live in `@anymail/core/conformance`.
  *
  * @example
  * ```ts
@@ -20,6 +20,15 @@ export type {
   TestProvider,
   TestProviderOptions,
 } from "./internal/testing/test-provider.js";
+export { startCaptureServer } from "./internal/testing/capture-server.js";
+export type {
+  CapturedRequest,
+  CaptureReply,
+  CaptureScript,
+  CaptureServer,
+  CaptureServerOptions,
+} from "./internal/testing/capture-server.js";
+export { exportsWithoutExample, markdownTableRows } from "./internal/testing/docs-checks.js";
 export { createTestWebhookProvider } from "./internal/testing/test-webhook-provider.js";
 export type {
   TestSignOptions,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AnymailSerializationError, combineDefaults, type EmailMessage } from "../src/index.js";
+import { AnymailSerializationError, type EmailMessage } from "../src/index.js";
+import { combineDefaults } from "../src/internal-unstable.js";
 
 describe("combineDefaults", () => {
   it("concatenates lists, defaults first", () => {

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  AnymailUnsupportedFeature,
-  checkFeatures,
-  type FeatureSupport,
-  prepareMessage,
-} from "../src/index.js";
+import { AnymailUnsupportedFeature, type FeatureSupport, prepareMessage } from "../src/index.js";
+import { checkFeatures } from "../src/internal-unstable.js";
 
 const provider = (features: FeatureSupport) => ({ name: "Fake", features });
 const message = prepareMessage({

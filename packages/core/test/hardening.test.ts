@@ -4,7 +4,6 @@ import {
   AnymailInvalidAddress,
   AnymailSerializationError,
   AnymailUnsupportedFeature,
-  combineDefaults,
   createMailer,
   type EmailMessage,
   type FeatureQuirk,
@@ -12,6 +11,7 @@ import {
   parseAddressList,
   prepareMessage,
 } from "../src/index.js";
+import { combineDefaults } from "../src/internal-unstable.js";
 import { createTestProvider } from "../src/testing.js";
 
 const base: EmailMessage = {

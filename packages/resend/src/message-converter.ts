@@ -68,15 +68,30 @@ export interface ResendTemplatePayload {
   variables?: Record<string, unknown>;
 }
 
-/** One HTTP call of a send: its JSON body (built once) and the `to` recipients it covers. */
+/**
+ * One HTTP call of a send: its JSON body (built once) and the `to` recipients it covers.
+ *
+ * @example
+ * ```ts
+ * const call: ResendCall = planResendRequests(prepared).calls[0]!;
+ * JSON.parse(call.body); // the /emails or /emails/batch body
+ * ```
+ */
 export interface ResendCall {
   readonly body: string;
   readonly to: readonly EmailAddress[];
 }
 
-/** Every call a send makes, in order: one for a single send, ⌈to/100⌉ for a batch. */
+/**
+ * Every call a send makes, in order: one for a single send, ⌈to/100⌉ for a batch.
+ *
+ * @example
+ * ```ts
+ * const plan: ResendRequestPlan = planResendRequests(prepared);
+ * plan.batch ? "POST /emails/batch" : "POST /emails";
+ * ```
+ */
 export interface ResendRequestPlan {
-  readonly path: "emails" | "emails/batch";
   readonly batch: boolean;
   readonly calls: readonly ResendCall[];
 }
@@ -241,7 +256,6 @@ export function toResendBatchPayloads(message: PreparedMessage): ResendEmailPayl
 export function planResendRequests(message: PreparedMessage): ResendRequestPlan {
   if (!message.isBatch) {
     return {
-      path: "emails",
       batch: false,
       calls: [{ body: toJson(PROVIDER, toResendPayload(message), "espExtra"), to: message.to }],
     };
@@ -255,5 +269,5 @@ export function planResendRequests(message: PreparedMessage): ResendRequestPlan 
       to: message.to.slice(start, end),
     });
   }
-  return { path: "emails/batch", batch: true, calls };
+  return { batch: true, calls };
 }

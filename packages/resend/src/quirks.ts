@@ -29,23 +29,12 @@ export const RESEND_MAX_TO_RECIPIENTS = 50;
  */
 export const RESEND_MAX_BATCH_SIZE = 100;
 
-/**
- * Message fields Resend can't do at all (any set value, even `false` or `{}`, is refused),
- * with the reason shown in the docs table.
- *
- * @example
- * ```ts
- * RESEND_UNSUPPORTED_FEATURES.map((f) => f.feature); // ["envelopeSender", "trackClicks", …]
- * ```
- */
-export const RESEND_UNSUPPORTED_FEATURES: readonly {
-  readonly feature: StandardFeature;
-  readonly description: string;
-}[] = [
-  { feature: "envelopeSender", description: "Resend chooses the Return-Path itself" },
-  { feature: "trackClicks", description: "click tracking is a per-domain setting in Resend" },
-  { feature: "trackOpens", description: "open tracking is a per-domain setting in Resend" },
-];
+/** Message fields Resend can't do at all (any set value, even `false` or `{}`, is refused), and why. */
+const UNSUPPORTED_REASONS = {
+  envelopeSender: "Resend chooses the Return-Path itself",
+  trackClicks: "click tracking is a per-domain setting in Resend",
+  trackOpens: "open tracking is a per-domain setting in Resend",
+} as const satisfies Partial<Record<StandardFeature, string>>;
 
 /**
  * Options that change which quirks apply.
@@ -123,13 +112,8 @@ function allAddresses(message: PreparedMessage): EmailAddress[] {
 /**
  * The message-dependent limits of Resend, in anymail's check order. Anymail checks the
  * first four; the rest are Resend API errors that we catch before any HTTP call.
- *
- * @example
- * ```ts
- * resendQuirks({ verifyAttachmentExtensions: false }).map((q) => q.feature);
- * ```
  */
-export function resendQuirks(options: ResendFeatureOptions = {}): FeatureQuirk[] {
+function resendQuirks(options: ResendFeatureOptions = {}): FeatureQuirk[] {
   const verifyExtensions = options.verifyAttachmentExtensions ?? true;
   const mismatched = (message: PreparedMessage) =>
     firstAttachment(
@@ -282,35 +266,22 @@ export function resendQuirks(options: ResendFeatureOptions = {}): FeatureQuirk[]
 }
 
 /**
- * Resend's feature-support table for core, which checks it before any HTTP call.
+ * Resend's feature table: the fields it can't send (with why) and its message-dependent
+ * quirks. Core checks it before any HTTP call; `featureTable()` from `@anymail/core`
+ * turns it into rows for docs and UIs.
  *
  * @example
  * ```ts
- * const features = resendFeatures({ verifyAttachmentExtensions: true });
- * features.unsupported; // ["envelopeSender", "trackClicks", "trackOpens"]
+ * import { featureTable } from "@anymail/core";
+ *
+ * resendFeatures().unsupported; // ["envelopeSender", "trackClicks", "trackOpens"]
+ * featureTable(resendFeatures()); // [{ feature: "envelopeSender", kind: "unsupported", description: "…" }, …]
  * ```
  */
 export function resendFeatures(options: ResendFeatureOptions = {}): FeatureSupport {
   return {
-    unsupported: RESEND_UNSUPPORTED_FEATURES.map((entry) => entry.feature),
+    unsupported: Object.keys(UNSUPPORTED_REASONS) as StandardFeature[],
+    reasons: UNSUPPORTED_REASONS,
     quirks: resendQuirks(options),
   };
-}
-
-/**
- * One row per entry of {@link resendFeatures}, in order: what `docs/resend.md` shows.
- *
- * @example
- * ```ts
- * for (const row of resendFeatureTable()) console.log(`| ${row.feature} | ${row.description} |`);
- * ```
- */
-export function resendFeatureTable(): { feature: string; description: string }[] {
-  return [
-    ...RESEND_UNSUPPORTED_FEATURES.map(({ feature, description }) => ({ feature, description })),
-    ...resendQuirks().map(({ feature, description }) => ({
-      feature,
-      description: description ?? "",
-    })),
-  ];
 }

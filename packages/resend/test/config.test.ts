@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { AnymailConfigurationError } from "@anymail/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { resend, resolveResendConfig } from "../src/index.js";
+import { resolveResendConfig } from "../src/config.js";
+import { resend } from "../src/index.js";
 import { VERSION } from "../src/version.js";
 
 const ENV_NAMES = [
@@ -9,6 +10,7 @@ const ENV_NAMES = [
   "RESEND_API_KEY",
   "ANYMAIL_RESEND_API_URL",
   "RESEND_API_URL",
+  "RESEND_BASE_URL",
 ];
 
 function clearEnv() {
@@ -45,6 +47,20 @@ describe("API key", () => {
     expect(resolveResendConfig({ apiKey: "re_option" }).apiKey).toBe("re_option");
   });
 
+  it.each([
+    ["NUL", "re_secret_key\u0000"],
+    ["DEL", "re_secret_key\u007f"],
+    ["newline", "re_secret_key\n"],
+    ["space", "re_secret key"],
+  ])("refuses a key with %s when built, not later as a retryable network error", (_what, key) => {
+    expect(() => resend({ apiKey: key })).toThrow(
+      expect.objectContaining({
+        code: "configuration_error",
+        message: expect.stringContaining("visible ASCII"),
+      }),
+    );
+  });
+
   it("refuses a key with a line break without echoing it", () => {
     expect(() => resend({ apiKey: "re_secret\r\nX-Evil: 1" })).toThrow(
       expect.objectContaining({
@@ -70,6 +86,39 @@ describe("API URL", () => {
     expect(resolveResendConfig({ apiKey: "k", apiUrl: "http://localhost:3025" }).apiUrl).toBe(
       "http://localhost:3025/",
     );
+  });
+
+  it("reads RESEND_BASE_URL (the official SDK's name) last", () => {
+    clearEnv();
+    vi.stubEnv("RESEND_BASE_URL", "http://127.0.0.1:3025");
+    expect(resend({ apiKey: "k" }).apiUrl).toBe("http://127.0.0.1:3025/");
+    vi.stubEnv("RESEND_API_URL", "http://127.0.0.1:9/plain");
+    expect(resend({ apiKey: "k" }).apiUrl).toBe("http://127.0.0.1:9/plain/");
+  });
+
+  it("a key pasted as the URL (an env mix-up) is never echoed, nor kept in a cause", () => {
+    clearEnv();
+    const key = "re_live_4f2a9c1d8e7b6a5f";
+    for (const build of [
+      () => resend({ apiKey: "k", apiUrl: key }),
+      () => {
+        vi.stubEnv("RESEND_API_URL", key);
+        return resend({ apiKey: "k" });
+      },
+    ]) {
+      let error: unknown;
+      try {
+        build();
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(AnymailConfigurationError);
+      const { message, cause } = error as AnymailConfigurationError;
+      expect(message).toContain("apiUrl");
+      expect(message).not.toContain(key);
+      // A URL TypeError carries `input`: nothing of it may survive.
+      expect(JSON.stringify({ cause, text: String(cause) })).not.toContain(key);
+    }
   });
 
   it("refuses an unusable URL", () => {

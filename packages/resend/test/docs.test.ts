@@ -1,28 +1,35 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { featureTable } from "@anymail/core";
+import { exportsWithoutExample, markdownTableRows } from "@anymail/core/testing";
 import { describe, expect, it } from "vitest";
-import { resendFeatureTable } from "../src/quirks.js";
+import { resendFeatures } from "../src/quirks.js";
 
 const docs = readFileSync(new URL("../../../docs/resend.md", import.meta.url), "utf8");
 
-/** The rows of the feature table between the markers in docs/resend.md. */
-function documentedFeatures(): { feature: string; description: string }[] {
-  const start = docs.indexOf("<!-- resend-features:start");
-  const end = docs.indexOf("<!-- resend-features:end -->");
-  if (start < 0 || end < start) throw new Error("docs/resend.md lost its resend-features markers");
-  return docs
-    .slice(start, end)
-    .split("\n")
-    .filter((line) => line.startsWith("|"))
-    .slice(2) // header and separator
-    .map((line) => {
-      const cells = line.split("|").map((cell) => cell.trim());
-      return { feature: cells[1] ?? "", description: cells[2] ?? "" };
-    });
+function sources(dir: string): string {
+  return readdirSync(dir)
+    .map((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return sources(path);
+      return path.endsWith(".ts") ? readFileSync(path, "utf8") : "";
+    })
+    .join("\n");
 }
 
 describe("docs/resend.md", () => {
   it("shows exactly the feature table declared in quirks.ts, in order", () => {
-    expect(documentedFeatures()).toEqual(resendFeatureTable());
+    expect(markdownTableRows(docs, "resend-features")).toEqual(
+      featureTable(resendFeatures()).map((row) => [row.feature, row.description]),
+    );
+  });
+
+  it("every export of each entry has TSDoc with an @example", () => {
+    const all = sources(new URL("../src", import.meta.url).pathname);
+    for (const entry of ["index.ts", "internal-unstable.ts"]) {
+      const text = readFileSync(new URL(`../src/${entry}`, import.meta.url), "utf8");
+      expect({ entry, missing: exportsWithoutExample(text, all) }).toEqual({ entry, missing: [] });
+    }
   });
 
   it("names every environment variable the provider reads", () => {
@@ -31,6 +38,11 @@ describe("docs/resend.md", () => {
       "RESEND_API_KEY",
       "ANYMAIL_RESEND_API_URL",
       "RESEND_API_URL",
+      "RESEND_BASE_URL",
+      "ANYMAIL_RESEND_SIGNING_SECRET",
+      "RESEND_SIGNING_SECRET",
+      "ANYMAIL_RESEND_INBOUND_SECRET",
+      "RESEND_INBOUND_SECRET",
     ]) {
       expect(docs).toContain(`| \`${name}\` |`);
     }

@@ -64,6 +64,7 @@ function lazyLoadingScript(format: "esm" | "cjs"): string {
     const steps = {};
     const core = ${load(`${coreDist}index.${ext}`)};
     const provider = ${load(`${distDir}index.${ext}`)};
+    const unstable = ${load(`${distDir}internal-unstable.${ext}`)};
     steps.imported = loaded();
     steps.plain = core.parseAddress("Ana <ana@example.org>", "to").address;
     steps.afterPlain = loaded();
@@ -73,7 +74,7 @@ function lazyLoadingScript(format: "esm" | "cjs"): string {
       from: "a@example.com", to: "b@example.org", subject: "s", text: "t",
       attachments: [{ content: "x", contentType: "image/png" }],
     });
-    steps.generatedName = JSON.parse(provider.planResendRequests(prepared).calls[0].body).attachments[0].filename;
+    steps.generatedName = JSON.parse(unstable.planResendRequests(prepared).calls[0].body).attachments[0].filename;
     steps.afterResendLookup = loaded();
     steps.lookedUpType = core.normalizeAttachment({ filename: "report.pdf", content: "x" }).mimeType;
 

@@ -267,7 +267,7 @@ describe("batch payloads", () => {
         espExtra: { topic_id: "t1" },
       }),
     );
-    expect(plan.path).toBe("emails/batch");
+    expect(plan.batch).toBe(true);
     const body = JSON.parse(plan.calls[0]!.body) as { to: string[]; topic_id: string }[];
     expect(body.map((e) => [e.to, e.topic_id])).toEqual([
       [["a@example.org"], "t1"],
@@ -289,7 +289,7 @@ describe("batch payloads", () => {
 
   it("plans a single send as one call to /emails", () => {
     const plan = planResendRequests(prepared({}));
-    expect(plan).toMatchObject({ path: "emails", batch: false });
+    expect(plan).toMatchObject({ batch: false });
     expect(plan.calls).toHaveLength(1);
     expect(JSON.parse(plan.calls[0]!.body)).toEqual(toResendPayload(prepared({})));
   });

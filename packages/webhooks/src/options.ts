@@ -42,7 +42,7 @@ export interface WebhookEventContext {
 export interface WebhookHandlerOptions {
   /** The ESPs served; each answers `/<provider.name>/tracking` and `/<provider.name>/inbound`. */
   providers: readonly WebhookProvider[];
-  /** `"user:password"`, or several during rotation; else `ANYMAIL_WEBHOOK_SECRET`. Compared in constant time. */
+  /** `"user:password"`, or several during rotation; else `ANYMAIL_WEBHOOK_SECRET` (comma-separated for several). Compared in constant time. */
   basicAuth?: string | readonly string[];
   /** Called for each tracking event; throwing answers 500 so the ESP retries. Without it `/tracking` answers 404. */
   onTracking?: (event: TrackingEvent, context: WebhookEventContext) => void | Promise<void>;

@@ -103,6 +103,28 @@ describe("createWebhookHandler details", () => {
     );
   });
 
+  it("reads several comma-separated credentials from ANYMAIL_WEBHOOK_SECRET (rotation)", async () => {
+    process.env.ANYMAIL_WEBHOOK_SECRET = "anymail:new-pass, anymail:old-pass";
+    try {
+      const handler = createWebhookHandler({
+        providers: [testProvider(null)],
+        onTracking: () => {},
+        logger: () => {},
+      });
+      const body = JSON.stringify(trackingPayload());
+      for (const credential of ["anymail:new-pass", "anymail:old-pass"]) {
+        const answer = await handler.handle(post(body, { authorization: basic(credential) }));
+        expect(answer.status, credential).toBe(200);
+      }
+      for (const wrong of ["anymail:new-pass, anymail:old-pass", " anymail:old-pass", "anymail:"]) {
+        const answer = await handler.handle(post(body, { authorization: basic(wrong) }));
+        expect(answer.status, wrong).toBe(401);
+      }
+    } finally {
+      delete process.env.ANYMAIL_WEBHOOK_SECRET;
+    }
+  });
+
   it("answers 404 for a kind without a handler, before reading anything", async () => {
     const handler = createWebhookHandler({
       providers: [testProvider()],

@@ -336,6 +336,118 @@ describe("inbound failure paths and the parsed-fields path (API stub)", () => {
     expect(stub.calls).toHaveLength(0);
   });
 
+  it.each(["..", "../emails", "e1/../../domains", "e1?x=1", "%2e%2e", "", "é"])(
+    "an email_id outside Resend's id alphabet (%j) is malformed: 400 and no API call",
+    async (emailId) => {
+      const error = await inbound(providerFor(), received(emailId)).catch((e) => e);
+      expect(error).toBeInstanceOf(AnymailInvalidWebhookPayload);
+      expect(stub.calls).toHaveLength(0);
+    },
+  );
+
+  it("an API error echoing the key is scrubbed in the error, its response body and headers", async () => {
+    stub.routes.set("/emails/receiving/e7", (_req, res) => {
+      res.writeHead(401, {
+        "content-type": "application/json",
+        "x-echo": `Bearer ${API_KEY}`,
+        "x-debug": `key=${API_KEY}`,
+      });
+      res.end(
+        JSON.stringify({ name: "invalid_api_key", message: `API key ${API_KEY} is invalid` }),
+      );
+    });
+    const error = (await inbound(providerFor(), received("e7")).catch((e) => e)) as AnymailAPIError;
+    expect(error).toBeInstanceOf(AnymailAPIError);
+    expect(error.providerCode).toBe("invalid_api_key");
+    expect(error.retryable).toBe(false);
+    const everything = JSON.stringify({
+      message: error.message,
+      response: error.response,
+      headers: error.response?.headers,
+    });
+    expect(everything).not.toContain(API_KEY);
+    expect(everything).toContain("[REDACTED]");
+  });
+
+  it("a 429 quota answer is classified as on the send path (one classifier): not retryable", async () => {
+    stub.routes.set("/emails/receiving/e8", (_req, res) =>
+      json(res, 429, { statusCode: 429, name: "daily_quota_exceeded", message: "quota" }),
+    );
+    const error = (await inbound(providerFor(), received("e8")).catch((e) => e)) as AnymailAPIError;
+    expect(error).toMatchObject({
+      statusCode: 429,
+      providerCode: "daily_quota_exceeded",
+      retryable: false,
+    });
+  });
+
+  it("downloads are streamed and stop past maxInboundBytes with a typed error", async () => {
+    stub.routes.set("/emails/receiving/e9", (_req, res, base) =>
+      json(res, 200, {
+        id: "e9",
+        from: "a@example.org",
+        to: ["b@example.org"],
+        raw: { download_url: `${base}raw/huge.eml?sig=x` },
+        attachments: [],
+      }),
+    );
+    let written = 0;
+    stub.routes.set("/raw/huge.eml", (_req, res) => {
+      // 64 KiB chunks, no content-length: the client must count as it reads.
+      res.writeHead(200, { "content-type": "message/rfc822" });
+      const chunk = Buffer.alloc(64 * 1024, 120);
+      const pump = () => {
+        while (written < 8 * 1024 * 1024) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", pump);
+        }
+        res.end();
+      };
+      res.on("close", () => {
+        written = Number.POSITIVE_INFINITY;
+      });
+      pump();
+    });
+    const error = (await inbound(
+      providerFor({ maxInboundBytes: 256 * 1024 }),
+      received("e9"),
+    ).catch((e) => e)) as AnymailAPIError;
+    expect(error).toBeInstanceOf(AnymailAPIError);
+    expect(error).toMatchObject({ kind: "invalid_response", retryable: false });
+    expect(error.message).toContain("maxInboundBytes (262144 bytes)");
+    expect(error.message).not.toContain("sig=x");
+  });
+
+  it("the attachment downloads of one email share the maxInboundBytes budget", async () => {
+    stub.routes.set("/emails/receiving/e10", (_req, res) =>
+      json(res, 200, {
+        id: "e10",
+        from: "a@example.org",
+        to: ["b@example.org"],
+        raw: null,
+        attachments: [{ id: "a" }, { id: "b" }],
+      }),
+    );
+    stub.routes.set("/emails/receiving/e10/attachments", (_req, res, base) =>
+      json(res, 200, {
+        object: "list",
+        has_more: false,
+        data: [
+          { id: "a", filename: "a.bin", download_url: `${base}dl/a` },
+          { id: "b", filename: "b.bin", download_url: `${base}dl/b` },
+        ],
+      }),
+    );
+    for (const path of ["/dl/a", "/dl/b"]) {
+      stub.routes.set(path, (_req, res) => res.end(Buffer.alloc(600, 1)));
+    }
+    const error = await inbound(providerFor({ maxInboundBytes: 1_000 }), received("e10")).catch(
+      (e) => e,
+    );
+    expect(error).toMatchObject({ code: "api_error", kind: "invalid_response" });
+    expect(stub.calls.map((c) => c.path.split("?")[0])).toContain("/dl/b");
+  });
+
   it("an email.received without data.email_id is malformed", async () => {
     await expect(
       inbound(providerFor(), { type: "email.received", data: {} }),

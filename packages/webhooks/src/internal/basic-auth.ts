@@ -32,7 +32,8 @@ export interface BasicAuthCheck {
 }
 
 /**
- * Normalizes the `basicAuth` option (or `ANYMAIL_WEBHOOK_SECRET`) into a checker. Every
+ * Normalizes the `basicAuth` option (or `ANYMAIL_WEBHOOK_SECRET`, comma-separated for several)
+ * into a checker. Every
  * candidate is compared as a SHA-256 digest of the same length, and all candidates are
  * compared every time, so timing reveals neither the match nor its length.
  */
@@ -41,8 +42,11 @@ export function createBasicAuthCheck(
 ): BasicAuthCheck {
   const fromEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
     ?.env?.ANYMAIL_WEBHOOK_SECRET;
-  const raw = option ?? fromEnv;
-  const list = (typeof raw === "string" ? [raw] : [...(raw ?? [])]).filter((item) => item !== "");
+  // The environment can only hold one string: several credentials (a rotation) are
+  // comma-separated there, as django-anymail's WEBHOOK_SECRET list.
+  const fromOption = typeof option === "string" ? [option] : option;
+  const raw = fromOption ?? fromEnv?.split(",").map((item) => item.trim()) ?? [];
+  const list = raw.filter((item) => item !== "");
   for (const credential of list) {
     if (!credential.includes(":")) {
       // Never echo the credential itself.
