@@ -116,6 +116,12 @@ export function mailgunQuirks(options: MailgunFeatureOptions = {}): FeatureQuirk
       when: (m) => m.mergeHeaders !== undefined && prefixedMergeDataKey(m, "h:") !== undefined,
     },
     {
+      feature: "messages without a to recipient",
+      description:
+        "Mailgun requires at least one `to` address; cc and bcc alone are refused (400).",
+      when: (m) => m.to.length === 0,
+    },
+    {
       feature: `more than ${MAILGUN_MAX_RECIPIENTS} recipients`,
       description: `Mailgun takes at most ${MAILGUN_MAX_RECIPIENTS} to + cc + bcc recipients per message.`,
       when: (m) => recipientCount(m) > MAILGUN_MAX_RECIPIENTS,
