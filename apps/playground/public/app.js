@@ -151,7 +151,7 @@ function headerRow(name = "", value = "") {
   return row;
 }
 
-function batchRow(to = "", mergeMetadata = "") {
+function batchRow(to = "", mergeMetadata = "", mergeData = "", mergeHeaders = "") {
   const row = h(
     "div",
     { class: "row kv", "data-testid": "batch-row" },
@@ -167,6 +167,20 @@ function batchRow(to = "", mergeMetadata = "") {
       value: mergeMetadata,
       "data-role": "mergeMetadata",
       "data-testid": "batch-merge-metadata",
+    }),
+    h("input", {
+      class: "mono",
+      placeholder: 'mergeData {"NAME": "Ana"}',
+      value: mergeData,
+      "data-role": "mergeData",
+      "data-testid": "batch-merge-data",
+    }),
+    h("input", {
+      class: "mono",
+      placeholder: 'mergeHeaders {"X-Ref": "1"}',
+      value: mergeHeaders,
+      "data-role": "mergeHeaders",
+      "data-testid": "batch-merge-headers",
     }),
     h(
       "button",
@@ -196,6 +210,7 @@ async function collectCompose(form) {
     trackClicks: form.elements.namedItem("trackClicks").checked,
     trackOpens: form.elements.namedItem("trackOpens").checked,
     templateId: field("templateId"),
+    mergeGlobalData: field("mergeGlobalData"),
     envelopeSender: field("envelopeSender"),
     idempotencyKey: field("idempotencyKey"),
     espExtra: field("espExtra"),
@@ -206,6 +221,8 @@ async function collectCompose(form) {
     batch: [...document.querySelectorAll("#batch [data-testid=batch-row]")].map((row) => ({
       to: $("[data-role=to]", row).value,
       mergeMetadata: $("[data-role=mergeMetadata]", row).value,
+      mergeData: $("[data-role=mergeData]", row).value,
+      mergeHeaders: $("[data-role=mergeHeaders]", row).value,
     })),
     attachments: await filesOf($("#attachments")),
     inlineImages: await filesOf($("#inline-images")),
