@@ -57,7 +57,11 @@ async function postJson(path, body) {
   }
 }
 
-// ---------- header / mode ----------
+// ---------- header / mode / provider ----------
+
+/** The providers the server offers (`/api/info`), and the one the forms use. */
+let providers = [];
+let current;
 
 async function loadInfo() {
   const info = await (await fetch("/api/info")).json();
@@ -67,24 +71,42 @@ async function loadInfo() {
     info.mode === "resend"
       ? "REAL RESEND — messages are really sent (RESEND_API_KEY is set)"
       : "Emulator — nothing leaves this machine";
-  const endpoints = $("#endpoints");
-  endpoints.replaceChildren(
-    h("span", {}, "API ", h("code", { "data-testid": "api-url" }, info.apiUrl)),
-    info.webhooks.enabled
-      ? h("span", {}, "webhooks ", h("code", {}, info.webhooks.tracking))
+  providers = info.providers ?? [];
+  const select = $("#provider");
+  select.replaceChildren(
+    ...providers.map((provider) => h("option", { value: provider.id }, provider.title)),
+  );
+  select.disabled = providers.length < 2;
+  select.value = info.provider;
+  applyProvider(info.provider, info.webhooks.enabled);
+  select.addEventListener("change", () => applyProvider(select.value, info.webhooks.enabled));
+}
+
+/** Points the page at one provider: its endpoints, quirks table and sample recipient. */
+function applyProvider(id, webhooksEnabled) {
+  const previous = current;
+  current = providers.find((provider) => provider.id === id) ?? providers[0];
+  document.body.dataset.provider = current.id;
+  $("#endpoints").replaceChildren(
+    h("span", {}, "API ", h("code", { "data-testid": "api-url" }, current.apiUrl)),
+    webhooksEnabled
+      ? h("span", {}, "webhooks ", h("code", {}, current.webhooks.tracking))
       : h(
           "span",
           { class: "warn" },
           "webhooks off: set RESEND_SIGNING_SECRET and expose /anymail/resend/tracking",
         ),
   );
-  if (!info.inboundSimulator) {
-    $("#receive").disabled = true;
+  // Swap the prefilled recipient only while it is still the previous provider's sample.
+  const to = $("[data-testid=field-to]");
+  if (previous === undefined || to.value === previous.sampleTo) to.value = current.sampleTo;
+  $("#receive").disabled = !current.inboundSimulator;
+  if (!current.inboundSimulator) {
     $("#inbound-result").textContent =
       "The inbound simulator needs the emulator (unset RESEND_API_KEY). Real inbound mail still arrives at /anymail/resend/inbound.";
   }
-  $("#quirks-title").textContent = `${info.provider} quirks`;
-  renderQuirks(info.quirks);
+  $("#quirks-title").textContent = `${current.title} quirks`;
+  renderQuirks(current.quirks);
 }
 
 /** Markdown-ish `code` spans in the provider's descriptions become <code> elements. */
@@ -129,7 +151,7 @@ function headerRow(name = "", value = "") {
   return row;
 }
 
-function batchRow(to = "", mergeMetadata = "") {
+function batchRow(to = "", mergeMetadata = "", mergeData = "", mergeHeaders = "") {
   const row = h(
     "div",
     { class: "row kv", "data-testid": "batch-row" },
@@ -145,6 +167,20 @@ function batchRow(to = "", mergeMetadata = "") {
       value: mergeMetadata,
       "data-role": "mergeMetadata",
       "data-testid": "batch-merge-metadata",
+    }),
+    h("input", {
+      class: "mono",
+      placeholder: 'mergeData {"NAME": "Ana"}',
+      value: mergeData,
+      "data-role": "mergeData",
+      "data-testid": "batch-merge-data",
+    }),
+    h("input", {
+      class: "mono",
+      placeholder: 'mergeHeaders {"X-Ref": "1"}',
+      value: mergeHeaders,
+      "data-role": "mergeHeaders",
+      "data-testid": "batch-merge-headers",
     }),
     h(
       "button",
@@ -174,6 +210,7 @@ async function collectCompose(form) {
     trackClicks: form.elements.namedItem("trackClicks").checked,
     trackOpens: form.elements.namedItem("trackOpens").checked,
     templateId: field("templateId"),
+    mergeGlobalData: field("mergeGlobalData"),
     envelopeSender: field("envelopeSender"),
     idempotencyKey: field("idempotencyKey"),
     espExtra: field("espExtra"),
@@ -184,6 +221,8 @@ async function collectCompose(form) {
     batch: [...document.querySelectorAll("#batch [data-testid=batch-row]")].map((row) => ({
       to: $("[data-role=to]", row).value,
       mergeMetadata: $("[data-role=mergeMetadata]", row).value,
+      mergeData: $("[data-role=mergeData]", row).value,
+      mergeHeaders: $("[data-role=mergeHeaders]", row).value,
     })),
     attachments: await filesOf($("#attachments")),
     inlineImages: await filesOf($("#inline-images")),
@@ -309,7 +348,10 @@ async function onSend(event) {
   event.preventDefault();
   const form = event.currentTarget;
   await runAction($("#send"), $("#result"), "Sending…", async () => {
-    const answer = await postJson("/api/send", await collectCompose(form));
+    const answer = await postJson("/api/send", {
+      ...(await collectCompose(form)),
+      provider: current.id,
+    });
     return answer.ok
       ? renderResult(answer.result, answer.inlineImageCids)
       : renderError(answer.error);
@@ -331,7 +373,12 @@ function renderFeedItem(item) {
         .join(" ");
   return h(
     "li",
-    { class: `event type-${type}`, "data-testid": "event", "data-event-type": type },
+    {
+      class: `event type-${type}`,
+      "data-testid": "event",
+      "data-event-type": type,
+      "data-provider": event.provider,
+    },
     h(
       "details",
       {},
@@ -339,6 +386,9 @@ function renderFeedItem(item) {
         "summary",
         {},
         h("span", { class: `badge ev-${type}`, "data-testid": "event-type" }, type),
+        event.provider
+          ? h("span", { class: "provider-tag", "data-testid": "event-provider" }, event.provider)
+          : null,
         h("time", { class: "mono" }, new Date(event.timestamp).toLocaleTimeString()),
         h("span", { class: "event-summary", "data-testid": "event-summary" }, summary),
         !isInbound && event.messageId
@@ -472,7 +522,7 @@ async function onReceive(event) {
               html: field("html"),
               attachments: await filesOf($("#inbound-attachments")),
             };
-      return renderInbound(await postJson("/api/inbound", payload));
+      return renderInbound(await postJson("/api/inbound", { ...payload, provider: current.id }));
     },
   );
 }

@@ -1,25 +1,29 @@
-import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import {
   createMailer,
+  type FeatureTableRow,
   featureTable,
   type InboundEvent,
   inlineImage,
   type Mailer,
+  type WebhookProvider,
 } from "@anymail/core";
-import { postmarkWebhooks } from "@anymail/postmark";
+import type { Emulator } from "@anymail/emulator";
 import { resend, resendWebhooks } from "@anymail/resend";
-import { type ResendEmulator, startResendEmulator } from "@anymail/emulator";
 import { anymailExpress } from "@anymail/webhooks/express";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { type ComposeRequest, composeMessage } from "./internal/compose.js";
 import { EventFeed } from "./internal/event-feed.js";
 import { type FailoverDemo, startFailoverDemo } from "./internal/failover/failover-demo.js";
 import { InboundWaiters } from "./internal/inbound-waiters.js";
-import { generateSigningSecret } from "./internal/secrets.js";
+import {
+  emulatedProviders,
+  generateBasicAuth,
+  RESEND_TRACKING_EVENTS,
+} from "./internal/providers.js";
 import {
   describeError,
   describeInboundEvent,
@@ -28,7 +32,7 @@ import {
 } from "./internal/serialize.js";
 import { type InboundRequest, toEmulatorInbound } from "./internal/simulate-inbound.js";
 
-/** Where the playground sends: the in-process emulator, or the real Resend API. */
+/** Where the playground sends: the in-process emulators, or the real Resend API. */
 export type PlaygroundMode = "emulator" | "resend";
 
 export interface PlaygroundOptions {
@@ -42,31 +46,33 @@ export interface PlaygroundOptions {
 export interface Playground {
   url: string;
   mode: PlaygroundMode;
-  /** The in-process emulator in emulator mode. */
-  emulator?: ResendEmulator;
+  /** The default provider's in-process emulator (Resend's) in emulator mode. */
+  emulator?: Emulator;
+  /** Every in-process emulator by provider id (`resend`, `postmark`) in emulator mode. */
+  emulators: Record<string, Emulator>;
   close(): Promise<void>;
+}
+
+/** One provider the page can switch to, with what the server needs to use it. */
+interface ActiveProvider {
+  id: string;
+  title: string;
+  sampleTo: string;
+  /** The provider's own table, straight from its FeatureSupport. */
+  quirks: FeatureTableRow[];
+  mailer: Mailer;
+  apiUrl: string;
+  emulator?: Emulator;
 }
 
 const publicDir = fileURLToPath(new URL("../public/", import.meta.url));
 const WEBHOOK_MOUNT = "/anymail";
-/** Every Resend event type except inbound, which goes to its own endpoint. */
-const RESEND_TRACKING_EVENTS = [
-  "email.sent",
-  "email.delivered",
-  "email.delivery_delayed",
-  "email.bounced",
-  "email.complained",
-  "email.opened",
-  "email.clicked",
-  "email.failed",
-  "email.suppressed",
-  "email.scheduled",
-];
 
 /**
  * Starts the playground: the page, its JSON API, a live event stream, and the anymail
- * webhook endpoint mounted through the Express adapter. Without `RESEND_API_KEY` it also
- * starts the Resend emulator, which delivers signed webhooks back to this server.
+ * webhook endpoint mounted through the Express adapter. Without `RESEND_API_KEY` it starts
+ * one emulator per provider of `internal/providers.ts` (Resend, Postmark), which deliver
+ * webhooks back to this server; the page switches between them.
  */
 export async function startPlayground(options: PlaygroundOptions = {}): Promise<Playground> {
   const env = options.env ?? process.env;
@@ -78,7 +84,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   const app = express();
   app.disable("x-powered-by");
 
-  // The webhook router is built once the emulator's URL is known; until then the route
+  // The webhook router is built once the emulators' URLs are known; until then the route
   // answers 503 so an early delivery is retried rather than lost.
   let webhookRouter: express.Router | undefined;
   app.use(WEBHOOK_MOUNT, (request: Request, response: Response, next: NextFunction) => {
@@ -90,68 +96,80 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  const routeOf = (id: string, kind: "tracking" | "inbound") =>
+    `${url}${WEBHOOK_MOUNT}/${id}/${kind}`;
 
-  let emulator: ResendEmulator | undefined;
-  let apiKey: string;
-  let webhookApiKey: string;
-  let apiUrl: string | undefined;
-  let signingSecret: string | undefined;
-  let inboundSecret: string | undefined;
-  // Emulator mode: one handler takes Resend's signed webhooks and Postmark's (which Postmark
-  // authenticates only with basic auth in the URL), so every emulator posts with credentials.
-  let webhookBasicAuth: string | undefined;
-  let webhookBase = `${url}${WEBHOOK_MOUNT}`;
+  const active: ActiveProvider[] = [];
+  const webhookProviders: WebhookProvider[] = [];
+  let basicAuth: string | undefined;
+  let webhooksEnabled: boolean;
+  let resendSigningSecret: string | undefined;
+  const withAuth = (target: string) =>
+    basicAuth === undefined ? target : target.replace("://", `://${basicAuth}@`);
   if (mode === "emulator") {
-    signingSecret = generateSigningSecret();
-    inboundSecret = signingSecret;
-    webhookBasicAuth = `playground:${randomBytes(16).toString("hex")}`;
-    webhookBase = `http://${webhookBasicAuth}@127.0.0.1:${port}${WEBHOOK_MOUNT}`;
-    emulator = await startResendEmulator({
-      port: 0,
-      webhooks: [
-        {
-          url: `${webhookBase}/resend/tracking`,
-          secret: signingSecret,
-          events: RESEND_TRACKING_EVENTS,
-        },
-        {
-          url: `${webhookBase}/resend/inbound`,
-          secret: inboundSecret,
-          events: ["email.received"],
-        },
-      ],
-    });
-    apiKey = "re_playground";
-    // Resend rate-limits per API key: the webhook's follow-up fetches get their own key so a
-    // burst of sends from the page can't make an inbound delivery fail.
-    webhookApiKey = "re_playground_webhooks";
-    apiUrl = emulator.url;
+    // Postmark signs nothing, so the handler checks basic auth; every emulator's webhook
+    // URLs carry it (Resend's are svix-signed as well).
+    basicAuth = generateBasicAuth();
+    for (const entry of emulatedProviders()) {
+      if (entry.id === "resend") resendSigningSecret = entry.signingSecret;
+      const emulator = await entry.startEmulator({
+        tracking: withAuth(routeOf(entry.id, "tracking")),
+        inbound: withAuth(routeOf(entry.id, "inbound")),
+      });
+      const provider = entry.createProvider(emulator.url);
+      active.push({
+        id: entry.id,
+        title: entry.title,
+        sampleTo: entry.sampleTo,
+        quirks: featureTable(provider.features),
+        mailer: createMailer({ provider }),
+        apiUrl: emulator.url,
+        emulator,
+      });
+      webhookProviders.push(entry.createWebhooks(emulator.url));
+    }
+    webhooksEnabled = true;
   } else {
-    apiKey = realApiKey as string;
-    webhookApiKey = apiKey;
-    apiUrl = env.RESEND_API_URL?.trim() || undefined;
-    signingSecret = env.RESEND_SIGNING_SECRET?.trim() || undefined;
-    inboundSecret = env.RESEND_INBOUND_SECRET?.trim() || signingSecret;
-  }
-  const webhooksEnabled = signingSecret !== undefined;
-
-  if (webhooksEnabled) {
-    webhookRouter = anymailExpress({
-      providers: [
+    const apiKey = realApiKey as string;
+    const apiUrl = env.RESEND_API_URL?.trim() || undefined;
+    const signingSecret = env.RESEND_SIGNING_SECRET?.trim() || undefined;
+    const inboundSecret = env.RESEND_INBOUND_SECRET?.trim() || signingSecret;
+    const provider = resend({ apiKey, ...(apiUrl === undefined ? {} : { apiUrl }) });
+    active.push({
+      id: "resend",
+      title: "Resend",
+      sampleTo: "delivered@resend.dev",
+      quirks: featureTable(provider.features),
+      mailer: createMailer({ provider }),
+      apiUrl: apiUrl ?? "https://api.resend.com/",
+    });
+    webhooksEnabled = signingSecret !== undefined;
+    if (webhooksEnabled) {
+      webhookProviders.push(
         resendWebhooks({
           signingSecret,
           inboundSecret,
-          apiKey: webhookApiKey,
+          apiKey,
           ...(apiUrl === undefined ? {} : { apiUrl }),
         }),
-        ...(webhookBasicAuth === undefined ? [] : [postmarkWebhooks()]),
-      ],
-      ...(webhookBasicAuth === undefined ? {} : { basicAuth: webhookBasicAuth }),
-      onTracking: async (event) => {
-        feed.publish("tracking", describeTrackingEvent(event));
+      );
+    }
+  }
+  const byId = new Map(active.map((entry) => [entry.id, entry]));
+  const defaultProvider = active[0]!;
+  /** The provider a request names (`provider` in the JSON body), else the default. */
+  const chosen = (id: unknown): ActiveProvider | undefined =>
+    id === undefined || id === null || id === "" ? defaultProvider : byId.get(String(id));
+
+  if (webhooksEnabled) {
+    webhookRouter = anymailExpress({
+      providers: webhookProviders,
+      ...(basicAuth === undefined ? {} : { basicAuth }),
+      onTracking: async (event, context) => {
+        feed.publish("tracking", { ...describeTrackingEvent(event), provider: context.provider });
       },
-      onInbound: async (event: InboundEvent) => {
-        const view = describeInboundEvent(event);
+      onInbound: async (event: InboundEvent, context) => {
+        const view = { ...describeInboundEvent(event), provider: context.provider };
         feed.publish("inbound", view);
         inboundWaiters.resolve(event, view);
       },
@@ -169,15 +187,11 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   const failoverDemo: FailoverDemo | undefined =
     mode === "emulator"
       ? await startFailoverDemo({
-          webhookBase,
-          ...(signingSecret === undefined ? {} : { resendSigningSecret: signingSecret }),
+          webhookBase: withAuth(`${url}${WEBHOOK_MOUNT}`),
+          ...(resendSigningSecret === undefined ? {} : { resendSigningSecret }),
           resendTrackingEvents: RESEND_TRACKING_EVENTS,
         })
       : undefined;
-
-  const mailer: Mailer = createMailer({
-    provider: resend({ apiKey, ...(apiUrl === undefined ? {} : { apiUrl }) }),
-  });
 
   const api = express.Router();
   api.use(express.json({ limit: "25mb" }));
@@ -185,35 +199,67 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   api.get("/info", (_request, response) => {
     response.json({
       mode,
-      emulatorUrl: emulator?.url,
-      apiUrl: apiUrl ?? "https://api.resend.com/",
+      emulatorUrl: defaultProvider.emulator?.url,
+      apiUrl: defaultProvider.apiUrl,
       webhooks: {
         enabled: webhooksEnabled,
-        tracking: `${url}${WEBHOOK_MOUNT}/resend/tracking`,
-        inbound: `${url}${WEBHOOK_MOUNT}/resend/inbound`,
+        tracking: routeOf(defaultProvider.id, "tracking"),
+        inbound: routeOf(defaultProvider.id, "inbound"),
       },
-      inboundSimulator: emulator !== undefined,
-      // Whatever provider the page runs: its own table, straight from its FeatureSupport.
-      provider: mailer.provider.name,
-      quirks: featureTable(mailer.provider.features),
+      inboundSimulator: defaultProvider.emulator !== undefined,
       failover: failoverDemo !== undefined,
+      quirks: defaultProvider.quirks,
+      provider: defaultProvider.id,
+      providers: active.map((entry) => ({
+        id: entry.id,
+        title: entry.title,
+        sampleTo: entry.sampleTo,
+        apiUrl: entry.apiUrl,
+        quirks: entry.quirks,
+        inboundSimulator: entry.emulator !== undefined,
+        webhooks: {
+          tracking: routeOf(entry.id, "tracking"),
+          inbound: routeOf(entry.id, "inbound"),
+        },
+      })),
     });
   });
 
+  /** Answers 400 for a provider the page can't have offered. */
+  function unknownProvider(response: Response, id: unknown) {
+    response.status(400).json({
+      ok: false,
+      error: {
+        name: "Error",
+        code: "unknown_provider",
+        message: `Unknown provider ${JSON.stringify(id)}: choose one of ${active.map((e) => e.id).join(", ")}`,
+      },
+    });
+  }
+
   api.post("/send", async (request, response) => {
+    const body = request.body as ComposeRequest & { provider?: unknown };
+    const target = chosen(body.provider);
+    if (target === undefined) return unknownProvider(response, body.provider);
     try {
-      const { message, inlineImageCids } = composeMessage(
-        request.body as ComposeRequest,
-        inlineImage,
-      );
-      const result = await mailer.send(message);
-      response.json({ ok: true, result: describeResult(result), inlineImageCids });
+      const { message, inlineImageCids } = composeMessage(body, inlineImage);
+      const result = await target.mailer.send(message);
+      response.json({
+        ok: true,
+        provider: target.id,
+        result: describeResult(result),
+        inlineImageCids,
+      });
     } catch (error) {
-      response.json({ ok: false, error: describeError(error) });
+      response.json({ ok: false, provider: target.id, error: describeError(error) });
     }
   });
 
   api.post("/inbound", async (request, response) => {
+    const body = request.body as InboundRequest & { provider?: unknown };
+    const target = chosen(body.provider);
+    if (target === undefined) return unknownProvider(response, body.provider);
+    const emulator = target.emulator;
     if (emulator === undefined) {
       response.status(409).json({
         ok: false,
@@ -226,9 +272,9 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       return;
     }
     try {
-      const received = await emulator.receive(toEmulatorInbound(request.body as InboundRequest));
+      const received = await emulator.receive(toEmulatorInbound(body));
       const view = await inboundWaiters.waitFor(received.id);
-      response.json({ ok: true, emailId: received.id, event: view });
+      response.json({ ok: true, provider: target.id, emailId: received.id, event: view });
     } catch (error) {
       response.json({ ok: false, error: describeError(error) });
     }
@@ -244,19 +290,22 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   app.use("/api", api);
   app.use(express.static(publicDir));
 
+  const emulators: Record<string, Emulator> = {};
+  for (const entry of active) if (entry.emulator) emulators[entry.id] = entry.emulator;
   return {
     url,
     mode,
-    ...(emulator === undefined ? {} : { emulator }),
+    ...(defaultProvider.emulator === undefined ? {} : { emulator: defaultProvider.emulator }),
+    emulators,
     async close() {
       inboundWaiters.rejectAll();
       feed.closeAll();
       server.closeAllConnections();
       await Promise.all([
         new Promise<void>((resolve) => server.close(() => resolve())),
-        emulator?.close(),
+        ...active.map((entry) => entry.emulator?.close()),
+        ...active.map((entry) => entry.mailer.close()),
         failoverDemo?.close(),
-        mailer.close(),
       ]);
     },
   };

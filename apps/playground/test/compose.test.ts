@@ -60,6 +60,37 @@ describe("composeMessage", () => {
     expect(message.mergeMetadata).toEqual({ "ana@example.org": { n: 1 }, "bob@example.org": {} });
   });
 
+  it("carries mergeData, mergeHeaders and mergeGlobalData (a template batch)", () => {
+    const { message } = composeMessage(
+      {
+        templateId: "receipt",
+        mergeGlobalData: '{"SHOP": "Lamps"}',
+        batch: [
+          {
+            to: "Ana <ana@example.org>",
+            mergeData: '{"NAME": "Ana"}',
+            mergeHeaders: '{"X-Ref": "1"}',
+          },
+          { to: "bob@example.org", mergeData: '{"NAME": "Bob"}' },
+        ],
+      },
+      fakeCid,
+    );
+    expect(message).toMatchObject({
+      templateId: "receipt",
+      mergeGlobalData: { SHOP: "Lamps" },
+      mergeData: { "ana@example.org": { NAME: "Ana" }, "bob@example.org": { NAME: "Bob" } },
+      mergeHeaders: { "ana@example.org": { "X-Ref": "1" } },
+      mergeMetadata: { "ana@example.org": {}, "bob@example.org": {} },
+    });
+  });
+
+  it("names the row of a malformed mergeData", () => {
+    expect(() =>
+      composeMessage({ batch: [{ to: "a@example.org", mergeData: "{" }] }, fakeCid),
+    ).toThrow(/mergeData \(a@example.org\)/);
+  });
+
   it("decodes files and places inline images in the html", () => {
     const { message, inlineImageCids } = composeMessage(
       {

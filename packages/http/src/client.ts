@@ -142,7 +142,14 @@ export interface HttpClientOptions {
   debugApiRequests?: boolean;
 }
 
-/** Default {@link HttpClientOptions.maxResponseBytes}: 10 MiB. */
+/**
+ * Default {@link HttpClientOptions.maxResponseBytes}: 10 MiB.
+ *
+ * @example
+ * ```ts
+ * createHttpClient({ provider: "Example", maxResponseBytes: 4 * DEFAULT_MAX_RESPONSE_BYTES });
+ * ```
+ */
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 /**

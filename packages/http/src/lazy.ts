@@ -1,6 +1,13 @@
 import { AnymailImproperlyInstalled } from "@anymail/core";
 
-/** A CommonJS-style `require` resolving from one module's location. */
+/**
+ * A CommonJS-style `require` resolving from one module's location.
+ *
+ * @example
+ * ```ts
+ * const lazyRequire: LazyRequire = createLazyRequire(import.meta.url);
+ * ```
+ */
 export type LazyRequire = (id: string) => unknown;
 
 interface NodeModuleBuiltin {

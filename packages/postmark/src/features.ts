@@ -167,6 +167,10 @@ export function postmarkFeatures(): FeatureSupport {
   return {
     unsupported: POSTMARK_UNSUPPORTED_FEATURES.map((entry) => entry.feature),
     quirks: postmarkQuirks(),
+    // Core's featureTable() renders these next to each unsupported field.
+    reasons: Object.fromEntries(
+      POSTMARK_UNSUPPORTED_FEATURES.map(({ feature, description }) => [feature, description]),
+    ),
   };
 }
 

@@ -1,5 +1,10 @@
 // Postmark API errors that anymail leaves to Postmark, caught here before any HTTP call.
-import { AnymailUnsupportedFeature, createMailer, type EmailMessage } from "@anymail/core";
+import {
+  AnymailUnsupportedFeature,
+  createMailer,
+  type EmailMessage,
+  featureTable,
+} from "@anymail/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   POSTMARK_MAX_BATCH_SIZE,
@@ -49,6 +54,15 @@ async function refusedWith(message: Partial<EmailMessage>, feature: string | Reg
 describe("Postmark feature table", () => {
   it("declares envelopeSender and sendAt unsupported", () => {
     expect(postmarkFeatures().unsupported).toEqual(["envelopeSender", "sendAt"]);
+  });
+
+  it("renders through core's featureTable with the same rows and reasons", () => {
+    expect(
+      featureTable(postmarkFeatures()).map(({ feature, description }) => ({
+        feature,
+        description,
+      })),
+    ).toEqual(postmarkFeatureTable());
   });
 
   it("has one documented row per entry", () => {

@@ -51,7 +51,21 @@ export interface ResendEmailPayload {
   headers?: Record<string, string>;
   attachments?: ResendAttachmentPayload[];
   scheduled_at?: string;
+  template?: ResendTemplatePayload;
   [espExtra: string]: unknown;
+}
+
+/**
+ * A Resend hosted template and its variables, as `POST /emails` takes it.
+ *
+ * @example
+ * ```ts
+ * const template: ResendTemplatePayload = { id: "order-confirmation", variables: { PRODUCT: "Lamp", PRICE: 49 } };
+ * ```
+ */
+export interface ResendTemplatePayload {
+  id: string;
+  variables?: Record<string, unknown>;
 }
 
 /**
@@ -116,11 +130,25 @@ function messageHeaders(message: PreparedMessage): Record<string, string> | unde
   return headers;
 }
 
+/** `template` of one email: the global variables with the recipient's merged over them. */
+function templatePayload(
+  message: PreparedMessage,
+  recipientData: Readonly<Record<string, unknown>> | undefined,
+): ResendTemplatePayload | undefined {
+  if (message.templateId === undefined) return undefined;
+  const template: ResendTemplatePayload = { id: message.templateId };
+  if (message.mergeGlobalData !== undefined || recipientData !== undefined) {
+    template.variables = { ...message.mergeGlobalData, ...recipientData };
+  }
+  return template;
+}
+
 function assemble(
   message: PreparedMessage,
   to: readonly EmailAddress[],
   headers: Record<string, string> | undefined,
   attachments: ResendAttachmentPayload[] | undefined,
+  recipientData?: Readonly<Record<string, unknown>>,
 ): ResendEmailPayload {
   const payload: ResendEmailPayload = { from: message.from.address };
   if (to.length > 0) payload.to = formatted(to);
@@ -128,11 +156,16 @@ function assemble(
   if (message.bcc.length > 0) payload.bcc = formatted(message.bcc);
   if (message.replyTo.length > 0) payload.reply_to = formatted(message.replyTo);
   if (message.subject !== undefined) payload.subject = message.subject;
-  if (message.text !== undefined) payload.text = message.text;
-  if (message.html !== undefined) payload.html = message.html;
+  // Resend refuses a body beside a template; only ignoreUnsupportedFeatures gets this far.
+  if (message.templateId === undefined) {
+    if (message.text !== undefined) payload.text = message.text;
+    if (message.html !== undefined) payload.html = message.html;
+  }
   if (headers !== undefined) payload.headers = headers;
   if (attachments !== undefined) payload.attachments = attachments;
   if (message.sendAt !== undefined) payload.scheduled_at = message.sendAt;
+  const template = templatePayload(message, recipientData);
+  if (template !== undefined) payload.template = template;
   return message.espExtra === undefined
     ? payload
     : (mergeEspExtra(payload, message.espExtra) as ResendEmailPayload);
@@ -190,6 +223,7 @@ export function toResendBatchPayloads(message: PreparedMessage): ResendEmailPayl
   const attachments = attachmentsOf(message);
   const metadataFor = recipientLookup(message.mergeMetadata);
   const headersFor = recipientLookup(message.mergeHeaders);
+  const dataFor = recipientLookup(message.mergeData);
   return message.to.map((recipient) => {
     let own = headers;
     const recipientMetadata = metadataFor?.(recipient.addrSpec);
@@ -205,7 +239,7 @@ export function toResendBatchPayloads(message: PreparedMessage): ResendEmailPayl
     }
     const recipientHeaders = headersFor?.(recipient.addrSpec);
     if (recipientHeaders !== undefined) own = mergeHeadersFolded(own, recipientHeaders);
-    return assemble(message, [recipient], own, attachments);
+    return assemble(message, [recipient], own, attachments, dataFor?.(recipient.addrSpec));
   });
 }
 

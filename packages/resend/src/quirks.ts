@@ -34,8 +34,6 @@ const UNSUPPORTED_REASONS = {
   envelopeSender: "Resend chooses the Return-Path itself",
   trackClicks: "click tracking is a per-domain setting in Resend",
   trackOpens: "open tracking is a per-domain setting in Resend",
-  templateId: "Resend templates are not mapped; use espExtra.template",
-  mergeGlobalData: "Resend has no template merge data",
 } as const satisfies Partial<Record<StandardFeature, string>>;
 
 /**
@@ -50,6 +48,54 @@ const UNSUPPORTED_REASONS = {
 export interface ResendFeatureOptions {
   /** Check that attachment filename extensions agree with content types. Default true. */
   verifyAttachmentExtensions?: boolean;
+}
+
+/** Longest template variable name Resend accepts. */
+const RESEND_MAX_VARIABLE_NAME = 50;
+/** Most variables one Resend template has. */
+const RESEND_MAX_VARIABLES = 50;
+/** Names Resend keeps for contact fields. */
+const RESEND_RESERVED_VARIABLES = ["FIRST_NAME", "LAST_NAME", "EMAIL", "UNSUBSCRIBE_URL"];
+const VARIABLE_NAME = /^[A-Za-z0-9_]{1,50}$/;
+
+const isBadVariableName = (name: string) =>
+  !VARIABLE_NAME.test(name) || RESEND_RESERVED_VARIABLES.includes(name);
+const isBadVariableValue = (_name: string, value: unknown) =>
+  !(typeof value === "string" || (typeof value === "number" && Number.isFinite(value)));
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "list";
+  return typeof value === "number" ? "non-finite number" : typeof value;
+}
+
+/** Every variable set a template send carries: the global one, then each recipient's. */
+function variableSets(message: PreparedMessage): Readonly<Record<string, unknown>>[] {
+  const sets: Readonly<Record<string, unknown>>[] = [];
+  if (message.mergeGlobalData !== undefined) sets.push(message.mergeGlobalData);
+  if (message.mergeData !== undefined) sets.push(...Object.values(message.mergeData));
+  return sets;
+}
+
+/** The first `[name, value]` that `bad` refuses, in a template send's variables. */
+function badTemplateVariable(
+  message: PreparedMessage,
+  bad: (name: string, value: unknown) => boolean,
+): [string, unknown] | undefined {
+  if (message.templateId === undefined) return undefined;
+  for (const set of variableSets(message)) {
+    for (const [name, value] of Object.entries(set)) if (bad(name, value)) return [name, value];
+  }
+  return undefined;
+}
+
+/** The most variables one email of a template send carries (global merged with a recipient's). */
+function maxVariableCount(message: PreparedMessage): number {
+  if (message.templateId === undefined) return 0;
+  const global = Object.keys(message.mergeGlobalData ?? {});
+  const perRecipient = Object.values(message.mergeData ?? {});
+  if (perRecipient.length === 0) return global.length;
+  return Math.max(...perRecipient.map((data) => new Set([...global, ...Object.keys(data)]).size));
 }
 
 function firstAttachment(
@@ -173,12 +219,48 @@ function resendQuirks(options: ResendFeatureOptions = {}): FeatureQuirk[] {
       when: (message) => message.isBatch && message.to.length === 0,
     },
     {
-      feature: "mergeData",
+      feature: "mergeData without templateId",
       description:
-        "Resend has no template merge data; a mergeData whose entries are all empty only asks for a batch send",
+        "per-recipient variables need a Resend template; a mergeData whose entries are all empty only asks for a batch send",
       when: (message) =>
+        message.templateId === undefined &&
         message.mergeData !== undefined &&
         Object.values(message.mergeData).some((data) => Object.keys(data).length > 0),
+    },
+    {
+      feature: "mergeGlobalData without templateId",
+      description: "template variables need a Resend template (templateId)",
+      when: (message) => message.templateId === undefined && message.mergeGlobalData !== undefined,
+    },
+    {
+      feature: "html or text with a templateId",
+      description: "Resend renders the template's own body and refuses html/text beside it",
+      when: (message) =>
+        message.templateId !== undefined &&
+        (message.html !== undefined || message.text !== undefined),
+    },
+    {
+      feature: "template variable name",
+      description: `variable names are 1–${RESEND_MAX_VARIABLE_NAME} ASCII letters, digits or underscores, not ${RESEND_RESERVED_VARIABLES.join(", ")}`,
+      when: (message) => badTemplateVariable(message, isBadVariableName) !== undefined,
+      describe: (message) =>
+        `template variable name ${JSON.stringify(badTemplateVariable(message, isBadVariableName)?.[0])}`,
+    },
+    {
+      feature: "template variable value",
+      description: "variable values are strings or finite numbers",
+      when: (message) => badTemplateVariable(message, isBadVariableValue) !== undefined,
+      describe(message) {
+        const [name, value] = badTemplateVariable(message, isBadVariableValue) ?? [];
+        return `template variable value ${JSON.stringify(name)} (${describeValue(value)})`;
+      },
+    },
+    {
+      feature: "more than 50 template variables",
+      description: `a Resend template has at most ${RESEND_MAX_VARIABLES} variables`,
+      when: (message) => maxVariableCount(message) > RESEND_MAX_VARIABLES,
+      describe: (message) =>
+        `more than ${RESEND_MAX_VARIABLES} template variables (got ${maxVariableCount(message)})`,
     },
   ];
 }
@@ -192,7 +274,7 @@ function resendQuirks(options: ResendFeatureOptions = {}): FeatureQuirk[] {
  * ```ts
  * import { featureTable } from "@anymail/core";
  *
- * resendFeatures().unsupported; // ["envelopeSender", "trackClicks", "trackOpens", "templateId", "mergeGlobalData"]
+ * resendFeatures().unsupported; // ["envelopeSender", "trackClicks", "trackOpens"]
  * featureTable(resendFeatures()); // [{ feature: "envelopeSender", kind: "unsupported", description: "…" }, …]
  * ```
  */

@@ -9,6 +9,15 @@ let quota: ResendEmulator;
 beforeAll(async () => {
   emu = await startResendEmulator({ port: 0, rateLimit: false });
   quota = await startResendEmulator({ port: 0, rateLimit: false, dailyQuota: 0 });
+  // The conformance suite's templateId sample names a template that exists at the ESP.
+  const auth = { authorization: "Bearer re_conformance", "content-type": "application/json" };
+  const created = await fetch(`${emu.url}/templates`, {
+    method: "POST",
+    headers: auth,
+    body: JSON.stringify({ name: "conformance", alias: "conformance-template", html: "<p>Hi</p>" }),
+  });
+  const { id } = (await created.json()) as { id: string };
+  await fetch(`${emu.url}/templates/${id}/publish`, { method: "POST", headers: auth });
 });
 afterAll(async () => {
   await Promise.all([emu.close(), quota.close()]);

@@ -4,7 +4,7 @@ import {
   toResendBatchPayloads,
   toResendPayload,
 } from "../src/message-converter.js";
-import { prepared, recipients } from "./support/messages.js";
+import { BASE, prepared, recipients } from "./support/messages.js";
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
@@ -292,5 +292,62 @@ describe("batch payloads", () => {
     expect(plan).toMatchObject({ batch: false });
     expect(plan.calls).toHaveLength(1);
     expect(JSON.parse(plan.calls[0]!.body)).toEqual(toResendPayload(prepared({})));
+  });
+});
+
+describe("Resend hosted templates", () => {
+  // templateId + mergeGlobalData → template { id, variables } (issue 18 item 5)
+  it("maps templateId and mergeGlobalData to template on a single send", () => {
+    const payload = toResendPayload(
+      prepared({
+        ...BASE,
+        text: undefined,
+        templateId: "order-confirmation",
+        mergeGlobalData: { PRODUCT: "Lamp", PRICE: 49 },
+      }),
+    );
+    expect(payload.template).toEqual({
+      id: "order-confirmation",
+      variables: { PRODUCT: "Lamp", PRICE: 49 },
+    });
+    expect(payload).not.toHaveProperty("text");
+  });
+
+  it("sends a template without variables as a bare id", () => {
+    expect(
+      toResendPayload(prepared({ ...BASE, text: undefined, templateId: "welcome" })).template,
+    ).toEqual({
+      id: "welcome",
+    });
+  });
+
+  it("merges each recipient's mergeData over the global variables in a batch", () => {
+    const elements = toResendBatchPayloads(
+      prepared({
+        ...BASE,
+        text: undefined,
+        to: ["ana@example.org", "Bo <BO@example.org>", "cy@example.org"],
+        templateId: "receipt",
+        mergeGlobalData: { SHOP: "Lamps", TOTAL: 0 },
+        mergeData: { "ana@example.org": { TOTAL: 10 }, "bo@example.org": { TOTAL: 20 } },
+      }),
+    );
+    expect(elements.map((e) => e.template)).toEqual([
+      { id: "receipt", variables: { SHOP: "Lamps", TOTAL: 10 } },
+      { id: "receipt", variables: { SHOP: "Lamps", TOTAL: 20 } },
+      { id: "receipt", variables: { SHOP: "Lamps", TOTAL: 0 } },
+    ]);
+    expect(elements.map((e) => e.to)).toEqual([
+      ["ana@example.org"],
+      ["Bo <BO@example.org>"],
+      ["cy@example.org"],
+    ]);
+  });
+
+  it("lets espExtra.template override the mapped one (merged last)", () => {
+    const payload = toResendPayload(
+      prepared({ ...BASE, text: undefined, templateId: "a", espExtra: { template: { id: "b" } } }),
+    );
+    expect(payload.template?.id).toBe("b");
   });
 });

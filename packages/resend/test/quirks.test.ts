@@ -42,9 +42,61 @@ const refused: [string, Partial<EmailMessage>, string][] = [
   ["a To header", { headers: { to: "someone-else@example.org" } }, "spoofing `To` header"],
   ["trackClicks false", { trackClicks: false }, "trackClicks"],
   ["trackOpens", { trackOpens: true }, "trackOpens"],
-  ["templateId", { templateId: "welcome" }, "templateId"],
-  ["empty mergeGlobalData", { mergeGlobalData: {} }, "mergeGlobalData"],
-  ["mergeData with data", { mergeData: { "ana@example.org": { name: "Ana" } } }, "mergeData"],
+  [
+    "empty mergeGlobalData without a template",
+    { mergeGlobalData: {} },
+    "mergeGlobalData without templateId",
+  ],
+  [
+    "mergeData with data without a template",
+    { mergeData: { "ana@example.org": { name: "Ana" } } },
+    "mergeData without templateId",
+  ],
+  [
+    "text beside a template",
+    { templateId: "welcome", text: "Hi" },
+    "html or text with a templateId",
+  ],
+  [
+    "html beside a template",
+    { templateId: "welcome", text: undefined, html: "<p>Hi</p>" },
+    "html or text with a templateId",
+  ],
+  [
+    "a variable name with a dash",
+    { templateId: "welcome", text: undefined, mergeGlobalData: { "FIRST-NAME": "Ana" } },
+    'template variable name "FIRST-NAME"',
+  ],
+  [
+    "a reserved variable name",
+    { templateId: "welcome", text: undefined, mergeData: { "ana@example.org": { EMAIL: "x" } } },
+    'template variable name "EMAIL"',
+  ],
+  [
+    "a variable name over 50 characters",
+    { templateId: "welcome", text: undefined, mergeGlobalData: { ["A".repeat(51)]: "x" } },
+    `template variable name "${"A".repeat(51)}"`,
+  ],
+  [
+    "an object as a variable value",
+    { templateId: "welcome", text: undefined, mergeGlobalData: { ORDER: { id: 1 } } },
+    'template variable value "ORDER" (object)',
+  ],
+  [
+    "a null variable value",
+    { templateId: "welcome", text: undefined, mergeData: { "ana@example.org": { NAME: null } } },
+    'template variable value "NAME" (null)',
+  ],
+  [
+    "51 variables once global and recipient data are merged",
+    {
+      templateId: "welcome",
+      text: undefined,
+      mergeGlobalData: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`G${i}`, i])),
+      mergeData: { "ana@example.org": { EXTRA: 1 } },
+    },
+    "more than 50 template variables (got 51)",
+  ],
   [
     "extension that disagrees with the content type",
     { attachments: [{ filename: "x.pdf", content: png, contentType: "image/png" }] },
@@ -178,7 +230,7 @@ describe("ignoreUnsupportedFeatures sends best effort, as anymail does", () => {
     await mailer.send({
       ...BASE,
       trackOpens: true,
-      templateId: "t",
+      envelopeSender: "bounces@example.com",
       attachments: [
         { content: "x", contentType: "text/x-unknown-type" },
         { filename: "i.png", content: png, inline: true },
@@ -200,13 +252,7 @@ describe("ignoreUnsupportedFeatures sends best effort, as anymail does", () => {
 
 describe("the feature table", () => {
   it("lists exactly the unsupported fields of the brief", () => {
-    expect(resendFeatures().unsupported).toEqual([
-      "envelopeSender",
-      "trackClicks",
-      "trackOpens",
-      "templateId",
-      "mergeGlobalData",
-    ]);
+    expect(resendFeatures().unsupported).toEqual(["envelopeSender", "trackClicks", "trackOpens"]);
     expect(featureTable(resendFeatures()).every((row) => row.description.length > 0)).toBe(true);
   });
 

@@ -12,10 +12,12 @@ export interface ComposeFile {
   contentBase64: string;
 }
 
-/** One row of the batch table: a `to` address and its merge metadata as JSON text. */
+/** One row of the batch table: a `to` address and its per-recipient JSON texts. */
 export interface ComposeBatchRecipient {
   to: string;
   mergeMetadata?: string;
+  mergeData?: string;
+  mergeHeaders?: string;
 }
 
 /**
@@ -41,6 +43,7 @@ export interface ComposeRequest {
   trackClicks?: boolean;
   trackOpens?: boolean;
   templateId?: string;
+  mergeGlobalData?: string;
   envelopeSender?: string;
   idempotencyKey?: string;
   espExtra?: string;
@@ -93,6 +96,7 @@ export function composeMessage(
   set("tags", tags);
   set("metadata", parseJsonObject(form.metadata, "metadata") as Record<string, MetadataValue>);
   set("espExtra", parseJsonObject(form.espExtra, "espExtra"));
+  set("mergeGlobalData", parseJsonObject(form.mergeGlobalData, "mergeGlobalData"));
 
   const headerRows = (form.headers ?? []).filter((row) => row.name.trim() !== "");
   if (headerRows.length > 0) {
@@ -102,12 +106,28 @@ export function composeMessage(
   const batch = (form.batch ?? []).filter((row) => row.to.trim() !== "");
   if (batch.length > 0) {
     message.to = batch.map((row) => row.to.trim());
-    const mergeMetadata: Record<string, Record<string, unknown>> = {};
+    const perRecipient = { mergeMetadata: {}, mergeData: {}, mergeHeaders: {} } as Record<
+      "mergeMetadata" | "mergeData" | "mergeHeaders",
+      Record<string, Record<string, unknown>>
+    >;
     for (const row of batch) {
-      const data = parseJsonObject(row.mergeMetadata, `mergeMetadata (${row.to.trim()})`);
-      mergeMetadata[addrSpecOf(row.to)] = data ?? {};
+      for (const field of ["mergeMetadata", "mergeData", "mergeHeaders"] as const) {
+        const data = parseJsonObject(row[field], `${field} (${row.to.trim()})`);
+        if (data !== undefined) perRecipient[field][addrSpecOf(row.to)] = data;
+      }
     }
-    message.mergeMetadata = mergeMetadata;
+    // Every row's metadata entry exists (an empty one still asks for a batch, as before);
+    // mergeData and mergeHeaders only when some row has them.
+    message.mergeMetadata = Object.fromEntries(
+      batch.map((row) => [
+        addrSpecOf(row.to),
+        perRecipient.mergeMetadata[addrSpecOf(row.to)] ?? {},
+      ]),
+    );
+    if (Object.keys(perRecipient.mergeData).length > 0) message.mergeData = perRecipient.mergeData;
+    if (Object.keys(perRecipient.mergeHeaders).length > 0) {
+      message.mergeHeaders = perRecipient.mergeHeaders as Record<string, Record<string, string>>;
+    }
     const extraTo = nonEmpty(form.to);
     if (extraTo !== undefined) message.to = [extraTo, ...message.to];
   } else {

@@ -17,7 +17,7 @@ export class InboundWaiters {
   private readonly arrived = new Map<string, unknown>();
 
   resolve(event: InboundEvent, view: unknown): void {
-    const emailId = emailIdOf(event.espEvent);
+    const emailId = emailIdOf(event);
     if (emailId === undefined) return;
     const waiter = this.waiting.get(emailId);
     if (waiter === undefined) {
@@ -60,10 +60,12 @@ export class InboundWaiters {
 }
 
 /** Resend's `email.received` payload names the email as `data.email_id`. */
-function emailIdOf(espEvent: unknown): string | undefined {
-  if (typeof espEvent !== "object" || espEvent === null) return undefined;
-  const data = (espEvent as { data?: unknown }).data;
-  if (typeof data !== "object" || data === null) return undefined;
-  const id = (data as { email_id?: unknown }).email_id;
-  return typeof id === "string" ? id : undefined;
+/**
+ * The emulator's id of the received email, as each ESP's payload carries it: Resend's
+ * `data.email_id`, Postmark's `MessageID` (also the event id).
+ */
+function emailIdOf(event: InboundEvent): string | undefined {
+  const espEvent = event.espEvent as { data?: { email_id?: unknown }; MessageID?: unknown } | null;
+  const candidate = espEvent?.data?.email_id ?? espEvent?.MessageID ?? event.eventId;
+  return typeof candidate === "string" ? candidate : undefined;
 }

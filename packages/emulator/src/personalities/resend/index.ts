@@ -19,6 +19,7 @@ import {
   listReceived,
   listReceivedAttachments,
 } from "./routes-receiving.js";
+import { createTemplate, publishTemplate } from "./templates.js";
 import { svixMessageId, svixRequest, svixSecret } from "./svix.js";
 import { resendTestOutcome } from "./test-addresses.js";
 
@@ -60,6 +61,8 @@ export const resendPersonality: Personality<WebhookPayload> = {
     ["/emails/:id/cancel", { POST: cancelEmail }],
     ["/emails/:id/attachments", { GET: listSentAttachments }],
     ["/emails/:id/attachments/:id", { GET: getSentAttachment }],
+    ["/templates", { POST: createTemplate }],
+    ["/templates/:id/publish", { POST: publishTemplate }],
   ],
   authenticate,
   error: resendError,

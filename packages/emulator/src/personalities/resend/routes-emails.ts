@@ -5,6 +5,7 @@ import { ApiError, errorResponse, invalidField } from "./api-error.js";
 import { paginate } from "./pagination.js";
 import { parseScheduledAt } from "./schedule-parse.js";
 import { emailEnvelope } from "./email-object.js";
+import { applyTemplate } from "./templates.js";
 import { validateEmail } from "./validate-email.js";
 
 const MAX_BATCH = 100;
@@ -29,8 +30,10 @@ const quotaExceeded = () =>
 export function sendEmail(ctx: RouteContext): RouteResponse {
   const result = validateEmail(ctx.body, ctx.emu.now(), false);
   if (!result.ok) return errorResponse(result.error);
+  const fields = applyTemplate(ctx.emu, result.email.fields);
+  if (fields instanceof ApiError) return errorResponse(fields);
   if (ctx.emu.quota && !ctx.emu.quota.reserve(ctx.apiKey, 1)) return quotaExceeded();
-  const email = ctx.emu.accept(result.email.fields, {
+  const email = ctx.emu.accept(fields, {
     request: ctx.body as Record<string, unknown>,
     apiKey: ctx.apiKey,
     idempotencyKey: ctx.idempotencyKey,
@@ -67,7 +70,14 @@ export function sendBatch(ctx: RouteContext): RouteResponse {
       errors.push({ index, message: tooMany });
       continue;
     }
-    const result = validateEmail(item, now, true);
+    const checked = validateEmail(item, now, true);
+    const rendered = checked.ok ? applyTemplate(ctx.emu, checked.email.fields) : checked.error;
+    const result =
+      rendered instanceof ApiError
+        ? ({ ok: false, error: rendered } as const)
+        : checked.ok
+          ? ({ ok: true, email: { ...checked.email, fields: rendered } } as const)
+          : checked;
     if (result.ok) valid.push({ index, email: result.email });
     else if (mode === "strict") return errorResponse(result.error);
     else errors.push({ index, message: result.error.message });

@@ -1,6 +1,14 @@
 import { BodyTooLarge, type Transport, type TransportResponse } from "./transport.js";
 
-/** A WHATWG `fetch`: the runtime's, or one the user passes (edge runtimes, proxies, tests). */
+/**
+ * A WHATWG `fetch`: the runtime's, or one the user passes (edge runtimes, proxies, tests).
+ *
+ * @example
+ * ```ts
+ * const traced: FetchLike = (url, init) => fetch(url, init);
+ * createHttpClient({ provider: "Example", fetch: traced });
+ * ```
+ */
 export type FetchLike = (input: URL, init: RequestInit) => Promise<Response>;
 
 /**
