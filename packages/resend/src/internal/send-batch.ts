@@ -11,11 +11,15 @@ import { parseBatchResponse } from "./responses.js";
 
 /**
  * What `POST /emails/batch` carries: independent emails, up to 100, none with attachments
- * or `scheduled_at` (Resend refuses both in a batch). Those go through `POST /emails`.
+ * or `scheduled_at` (Resend refuses both in a batch). Those, and hosted-template sends, go
+ * through `POST /emails`.
  */
 export const RESEND_BATCH_SUPPORT: BatchSupport = {
   maxMessages: RESEND_MAX_BATCH_SIZE,
-  accepts: (message) => message.attachments.length === 0 && message.sendAt === undefined,
+  accepts: (message) =>
+    message.attachments.length === 0 &&
+    message.sendAt === undefined &&
+    message.templateId === undefined,
 };
 
 /** The batch body: each message's own `POST /emails` JSON, in order. */
