@@ -1,5 +1,6 @@
 // The provider switch: the page sends through Resend or Postmark (both emulated), and the
 // quirks panel shows the active provider's feature table.
+import { mailgunFeatureTable } from "@anymail/mailgun";
 import { postmarkFeatureTable } from "@anymail/postmark";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -20,18 +21,40 @@ describe("the provider registry over the JSON API", () => {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
 
-  it("offers Resend (the default) and Postmark, each with its own feature table", async () => {
+  it("offers Resend (the default), Postmark and Mailgun, each with its own feature table", async () => {
     const info = (await (await api("/api/info")).json()) as {
       provider: string;
       providers: { id: string; title: string; quirks: { feature: string }[] }[];
     };
     expect(info.provider).toBe("resend");
-    expect(info.providers.map((p) => p.id)).toEqual(["resend", "postmark"]);
+    expect(info.providers.map((p) => p.id)).toEqual(["resend", "postmark", "mailgun"]);
     const postmark = info.providers.find((p) => p.id === "postmark")!;
     expect(postmark.quirks.map((q) => q.feature)).toEqual(
       postmarkFeatureTable().map((row) => row.feature),
     );
-    expect(Object.keys(playground.emulators)).toEqual(["resend", "postmark"]);
+    const mailgun = info.providers.find((p) => p.id === "mailgun")!;
+    expect(mailgun.quirks.map((q) => q.feature)).toEqual(
+      mailgunFeatureTable().map((row) => row.feature),
+    );
+    expect(Object.keys(playground.emulators)).toEqual(["resend", "postmark", "mailgun"]);
+  });
+
+  it("sends through the Mailgun emulator (multipart, basic auth)", async () => {
+    const answer = (await (
+      await api("/api/send", {
+        provider: "mailgun",
+        from: "Playground <playground@example.com>",
+        to: "ana@example.org",
+        subject: "Hi from Mailgun",
+        text: "Hello",
+      })
+    ).json()) as { ok: boolean; provider: string; result: { messageId: string } };
+    expect(answer.ok).toBe(true);
+    expect(answer.provider).toBe("mailgun");
+    const stored = playground.emulators.mailgun!.emails.find(
+      (e) => e.messageId === answer.result.messageId,
+    );
+    expect(stored?.subject).toBe("Hi from Mailgun");
   });
 
   it("sends through the chosen provider's emulator and refuses an unknown one", async () => {

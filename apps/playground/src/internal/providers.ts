@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Provider, WebhookProvider } from "@anymail/core";
 import { type Emulator, startEmulator } from "@anymail/emulator";
+import { mailgun, mailgunWebhooks } from "@anymail/mailgun";
 import { postmark, postmarkWebhooks } from "@anymail/postmark";
 import { resend, resendWebhooks } from "@anymail/resend";
 import { generateSigningSecret } from "./secrets.js";
@@ -79,6 +80,38 @@ function postmarkEntry(): EmulatedProvider {
   };
 }
 
+function mailgunEntry(): EmulatedProvider {
+  // Mailgun signs inside the payload (HMAC of timestamp + token) with this key.
+  const signingKey = randomBytes(16).toString("hex");
+  return {
+    id: "mailgun",
+    title: "Mailgun",
+    sampleTo: "ana@example.org",
+    signingSecret: signingKey,
+    startEmulator: (targets) =>
+      startEmulator({
+        provider: "mailgun",
+        port: 0,
+        webhooks: [
+          { url: targets.tracking, secret: signingKey, events: MAILGUN_TRACKING_EVENTS },
+          { url: targets.inbound, secret: signingKey, events: ["inbound"] },
+        ],
+      }),
+    createProvider: (emulatorUrl) =>
+      mailgun({ apiKey: "key-playground", apiUrl: `${emulatorUrl}/v3` }),
+    createWebhooks: () => mailgunWebhooks({ webhookSigningKey: signingKey }),
+  };
+}
+
+const MAILGUN_TRACKING_EVENTS = [
+  "delivered",
+  "permanent_fail",
+  "temporary_fail",
+  "complained",
+  "opened",
+  "clicked",
+];
+
 /** Every Resend event type except inbound, which goes to its own endpoint. */
 export const RESEND_TRACKING_EVENTS = [
   "email.sent",
@@ -104,7 +137,7 @@ const POSTMARK_TRACKING_EVENTS = [
 
 /** The ESPs of the emulator mode, the default first. */
 export function emulatedProviders(): EmulatedProvider[] {
-  return [resendEntry(), postmarkEntry()];
+  return [resendEntry(), postmarkEntry(), mailgunEntry()];
 }
 
 /** `user:password` for the webhook handler, also put in every emulator's webhook URLs. */
