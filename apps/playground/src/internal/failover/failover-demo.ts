@@ -1,5 +1,5 @@
 import { createMailer, failover, type Mailer } from "@anymail/core";
-import { type Emulator, startEmulator } from "@anymail/emulator";
+import { startEmulator } from "@anymail/emulator";
 import { postmark } from "@anymail/postmark";
 import { resend } from "@anymail/resend";
 import express from "express";
