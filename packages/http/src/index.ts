@@ -57,3 +57,5 @@ export { fromBase64, toBase64 } from "./base64.js";
 export { mergeEspExtra } from "./merge.js";
 export { defineRedaction } from "./redaction.js";
 export type { ProviderSecrets } from "./redaction.js";
+export { createHmacSha256, timingSafeEqualStrings } from "./hmac.js";
+export type { HmacEngine, HmacSha256, MacEncoding } from "./hmac.js";
