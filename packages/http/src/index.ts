@@ -56,3 +56,5 @@ export { toJson } from "./json.js";
 export { mergeEspExtra } from "./merge.js";
 export { defineRedaction } from "./redaction.js";
 export type { ProviderSecrets } from "./redaction.js";
+export { createHmacSha256, timingSafeEqualStrings } from "./hmac.js";
+export type { HmacEngine, HmacSha256, MacEncoding } from "./hmac.js";
