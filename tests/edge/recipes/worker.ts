@@ -5,7 +5,7 @@ import { createMailer, type Mailer } from "@anymail/core";
 import { resend, resendWebhooks } from "@anymail/resend";
 import { createWebhookHandler, type WebhookHandler } from "@anymail/webhooks";
 
-/** Secrets: `wrangler secret put RESEND_API_KEY` (and the two signing secrets). */
+/** Secrets: `wrangler secret put RESEND_API_KEY` (and the two webhook signing secrets). */
 export interface Env {
   RESEND_API_KEY: string;
   RESEND_SIGNING_SECRET: string;
@@ -14,9 +14,8 @@ export interface Env {
   RESEND_API_URL?: string;
 }
 
-// Workers have no process.env: settings come from the bindings, on the first request.
+// Workers have no process.env: the settings come from the bindings, on the first request.
 let mailer: Mailer | undefined;
-let anymail: WebhookHandler | undefined;
 
 function getMailer(env: Env): Mailer {
   mailer ??= createMailer({
@@ -26,13 +25,33 @@ function getMailer(env: Env): Mailer {
   return mailer;
 }
 
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    const { pathname } = new URL(request.url);
+    if (request.method === "POST" && pathname === "/welcome") {
+      const { email } = (await request.json()) as { email: string };
+      const result = await getMailer(env).send({
+        to: email,
+        subject: "Welcome!",
+        text: "Thanks for signing up.",
+      });
+      return Response.json({ messageId: result.messageId });
+    }
+    // Resend posts to /anymail/resend/tracking and /anymail/resend/inbound.
+    if (pathname.startsWith("/anymail/")) return getWebhookHandler(env).handle(request);
+    return new Response("Not found", { status: 404 });
+  },
+};
+
+let anymail: WebhookHandler | undefined;
+
 function getWebhookHandler(env: Env): WebhookHandler {
   anymail ??= createWebhookHandler({
     providers: [
       resendWebhooks({
         signingSecret: env.RESEND_SIGNING_SECRET,
         inboundSecret: env.RESEND_INBOUND_SECRET,
-        apiKey: env.RESEND_API_KEY,
+        apiKey: env.RESEND_API_KEY, // reads received emails
         apiUrl: env.RESEND_API_URL,
       }),
     ],
@@ -49,21 +68,3 @@ function getWebhookHandler(env: Env): WebhookHandler {
   });
   return anymail;
 }
-
-export default {
-  async fetch(request: Request, env: Env): Promise<Response> {
-    const { pathname } = new URL(request.url);
-    // Resend posts to /anymail/resend/tracking and /anymail/resend/inbound.
-    if (pathname.startsWith("/anymail/")) return getWebhookHandler(env).handle(request);
-    if (request.method === "POST" && pathname === "/welcome") {
-      const { email } = (await request.json()) as { email: string };
-      const result = await getMailer(env).send({
-        to: email,
-        subject: "Welcome!",
-        text: "Thanks for signing up.",
-      });
-      return Response.json({ messageId: result.messageId });
-    }
-    return new Response("Not found", { status: 404 });
-  },
-};
