@@ -8,6 +8,8 @@ import { build } from "esbuild";
 /** The Worker the tests run: core + resend + webhooks. */
 export const WORKER_ENTRY = fileURLToPath(new URL("../recipes/worker.ts", import.meta.url));
 
+const EDGE_DIR = fileURLToPath(new URL("..", import.meta.url));
+
 /** Wrangler's defaults without nodejs_compat (WRANGLER_BUILD_CONDITIONS / _PLATFORM unset). */
 export const WRANGLER_LIKE_OPTIONS = Object.freeze({
   bundle: true,
@@ -24,14 +26,30 @@ export const WRANGLER_LIKE_OPTIONS = Object.freeze({
 });
 
 /**
- * Bundles `entry` (default: the Worker recipe). Resolves to the bundle's text and the
- * input files it holds; rejects with esbuild's error (its `errors` list every import that
+ * Bundles `entry` (default: the Worker recipe), or `source` (module text resolved from
+ * tests/edge). Resolves to the bundle's text and bytes, the input files it holds and the
+ * bytes each contributes; rejects with esbuild's error (its `errors` list every import that
  * could not be resolved, e.g. `Could not resolve "node:module"`).
  */
-export async function bundleWorker({ entry = WORKER_ENTRY, minify = false } = {}) {
-  const result = await build({ ...WRANGLER_LIKE_OPTIONS, entryPoints: [entry], minify });
+export async function bundleWorker({ entry = WORKER_ENTRY, source, minify = false } = {}) {
+  const input =
+    source === undefined
+      ? { entryPoints: [entry] }
+      : {
+          stdin: { contents: source, resolveDir: EDGE_DIR, sourcefile: "worker.js", loader: "ts" },
+        };
+  const result = await build({ ...WRANGLER_LIKE_OPTIONS, ...input, minify });
   const [output] = result.outputFiles;
-  return { code: output.text, bytes: output.contents, inputs: Object.keys(result.metafile.inputs) };
+  const [meta] = Object.values(result.metafile.outputs);
+  const bytesByInput = Object.fromEntries(
+    Object.entries(meta.inputs).map(([path, { bytesInOutput }]) => [path, bytesInOutput]),
+  );
+  return {
+    code: output.text,
+    bytes: output.contents,
+    inputs: Object.keys(result.metafile.inputs),
+    bytesByInput,
+  };
 }
 
 /**
