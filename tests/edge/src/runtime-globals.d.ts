@@ -2,7 +2,7 @@
 // (the runtimes themselves run them; `deno check` can't follow pnpm's workspace links to
 // tsup's declaration chunks).
 declare namespace Deno {
-  const env: { get(name: string): string | undefined };
+  const env: { get(name: string): string | undefined; toObject(): Record<string, string> };
   function serve(
     options: { hostname?: string; port?: number },
     handler: (request: Request) => Response | Promise<Response>,

@@ -1,10 +1,11 @@
-// The one scenario every runtime passes: the recipe app runs in the runtime, the Resend
-// emulator runs here in Node on 127.0.0.1, and they talk over real HTTP both ways.
+// The Resend recipe's scenario, the same in every runtime: the recipe runs in the runtime,
+// the Resend emulator here in Node on 127.0.0.1, and they talk over real HTTP both ways.
 import { randomBytes } from "node:crypto";
 import { type Emulator, startEmulator } from "@anymail/emulator";
 import { Webhook } from "svix";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Availability, mustRun, type RuntimeName } from "./runtimes.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeForRuntime } from "./describe-runtime.js";
+import type { Availability, RuntimeName } from "./runtimes.js";
 import type { RunningApp } from "./server-process.js";
 
 /** What the recipes read: Worker bindings, or environment variables for Deno and Bun. */
@@ -31,7 +32,7 @@ function svixSecret(): string {
 }
 
 /** A Resend tracking payload as Resend would post it, signed with `secret`. */
-export function signedTrackingDelivery(secret: string, emailId: string, svixId: string) {
+function signedTrackingDelivery(secret: string, emailId: string, svixId: string) {
   const body = JSON.stringify({
     type: "email.delivered",
     created_at: new Date().toISOString(),
@@ -57,28 +58,16 @@ export function signedTrackingDelivery(secret: string, emailId: string, svixId: 
 }
 
 /**
- * Declares the runtime's tests. `availability` comes from probing the binary before
- * collection: when it can't start, CI fails and a local run shows the skip with the reason.
+ * Declares the Resend recipe's tests in a runtime. `availability` comes from probing the
+ * binary before collection: when it can't start, CI fails and a local run shows the skip
+ * with the reason.
  */
 export function describeRuntime(
   name: RuntimeName,
   availability: Availability,
   start: StartApp,
 ): void {
-  if (!availability.ok) {
-    if (mustRun()) {
-      describe(name, () => {
-        it("starts (CI requires every runtime)", () => {
-          throw new Error(availability.detail);
-        });
-      });
-      return;
-    }
-    console.warn(`[edge-tests] skipping ${name}: ${availability.detail}`);
-    describe.skip(`${name} — skipped: ${availability.detail}`, () => scenario(start));
-    return;
-  }
-  describe(`${name} (${availability.detail})`, () => scenario(start));
+  describeForRuntime("Resend recipe", name, availability, () => scenario(start));
 }
 
 function scenario(start: StartApp): void {
