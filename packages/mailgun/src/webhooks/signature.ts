@@ -1,4 +1,5 @@
 import { AnymailWebhookValidationFailure } from "@anymail/core";
+import { createHmacSha256, timingSafeEqualStrings } from "@anymail/http";
 
 const encoder = new TextEncoder();
 
@@ -8,17 +9,9 @@ function hex(bytes: ArrayBuffer): string {
   return out;
 }
 
-/** Compares without an early exit, so timing reveals nothing about where strings differ. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  const length = Math.max(a.length, b.length);
-  for (let i = 0; i < length; i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  return diff === 0;
-}
-
 /**
  * Mailgun's webhook signature: hex HMAC-SHA256 of `timestamp + token` under the signing key.
- * Web Crypto only, so it runs unchanged on edge runtimes.
+ * `node:crypto` where the runtime has it, Web Crypto elsewhere (edge runtimes).
  *
  * @example
  * ```ts
@@ -30,14 +23,7 @@ export async function signMailgunWebhook(
   timestamp: string,
   token: string,
 ): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(signingKey),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  return hex(await crypto.subtle.sign("HMAC", key, encoder.encode(`${timestamp}${token}`)));
+  return createHmacSha256(encoder.encode(signingKey), "hex")([timestamp, token]);
 }
 
 /** The signature fields of one delivery. */
@@ -61,7 +47,7 @@ export interface SignatureChecks {
  * not the body, so a captured signature could otherwise carry a forged body).
  */
 export function createSignatureVerifier(checks: SignatureChecks) {
-  let key: Promise<CryptoKey> | undefined;
+  const mac = createHmacSha256(encoder.encode(checks.signingKey), "hex");
   // token → SHA-256 of the body and when it stops mattering; Map order = insertion order.
   const seen = new Map<string, { digest: string; expires: number }>();
 
@@ -70,17 +56,10 @@ export function createSignatureVerifier(checks: SignatureChecks) {
     if (!/^\d{1,12}$/.test(timestamp)) {
       throw new AnymailWebhookValidationFailure("Mailgun webhook timestamp is not a number");
     }
-    key ??= crypto.subtle.importKey(
-      "raw",
-      encoder.encode(checks.signingKey),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign"],
-    );
-    const expected = hex(
-      await crypto.subtle.sign("HMAC", await key, encoder.encode(`${timestamp}${token}`)),
-    );
-    if (!constantTimeEqual(signature.toLowerCase(), expected)) {
+    // Synchronous where node:crypto exists: no promise to wait for.
+    const computed = mac([timestamp, token]);
+    const expected = typeof computed === "string" ? computed : await computed;
+    if (!timingSafeEqualStrings(signature.toLowerCase(), expected)) {
       throw new AnymailWebhookValidationFailure("Mailgun webhook called with incorrect signature");
     }
     const ageSeconds = nowMs / 1000 - Number(timestamp);

@@ -50,13 +50,9 @@ function parseBody(body: Uint8Array): unknown {
   }
 }
 
-/**
- * Checks the envelope's shape of the body's JSON. `verified` is the signature check's own
- * parse of the same bytes, when it made one (see `createSvixVerifier`); otherwise the
- * bytes are decoded and parsed here.
- */
-export function parseEnvelope(body: Uint8Array, verified?: { json: unknown }): ResendEnvelope {
-  const parsed = verified === undefined ? parseBody(body) : verified.json;
+/** Decodes the body's bytes as UTF-8 JSON and checks the envelope's shape. */
+export function parseEnvelope(body: Uint8Array): ResendEnvelope {
+  const parsed = parseBody(body);
   if (!isJsonObject(parsed)) {
     throw invalidPayload("Resend webhook body is not a JSON object");
   }

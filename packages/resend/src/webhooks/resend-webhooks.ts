@@ -11,19 +11,17 @@ import { toInboundEvent } from "./inbound.js";
 import { createInboundHttp, type InboundHttp } from "./inbound-http.js";
 import { type ResendWebhooksOptions, resolveWebhookConfig } from "./options.js";
 import { deliveryIdOf, invalidPayload, parseEnvelope } from "./payload.js";
-import { rememberParsedBody, takeParsedBody } from "./parsed-body.js";
-import { createSvixVerifier, loadSvixWebhook, type VerifiedBody } from "./svix.js";
+import { createSvixVerifier, type SvixVerifier } from "./svix.js";
 import { toTrackingEvent } from "./tracking.js";
-
-type Verifier = (body: Uint8Array, headers: Headers) => VerifiedBody;
 
 /**
  * Resend's webhook side for `@anymail/webhooks`: svix signature checks over the raw bytes,
  * tracking events normalized per anymail, and inbound `email.received` notifications
  * completed by fetching the message from Resend's API.
  *
- * svix 1.x is an optional peer: it is loaded only when a secret is configured, and a
- * secret without svix installed throws AnymailImproperlyInstalled here, not per request.
+ * Signatures are checked by anymail's own svix / Standard Webhooks verifier (the `svix`
+ * package is not needed): `node:crypto` where the runtime has it, Web Crypto elsewhere.
+ * An unusable secret throws AnymailConfigurationError here, not per request.
  *
  * @example
  * ```ts
@@ -38,23 +36,18 @@ type Verifier = (body: Uint8Array, headers: Headers) => VerifiedBody;
  */
 export function resendWebhooks(options: ResendWebhooksOptions = {}): WebhookProvider {
   const config = resolveWebhookConfig(options);
-  const verifiers: Partial<Record<WebhookKind, Verifier>> = {};
-  if (config.signingSecret !== undefined || config.inboundSecret !== undefined) {
-    const Webhook = loadSvixWebhook();
-    if (config.signingSecret !== undefined) {
-      verifiers.tracking = createSvixVerifier(
-        Webhook,
-        config.signingSecret,
-        "RESEND_SIGNING_SECRET (signingSecret)",
-      );
-    }
-    if (config.inboundSecret !== undefined) {
-      verifiers.inbound = createSvixVerifier(
-        Webhook,
-        config.inboundSecret,
-        "RESEND_INBOUND_SECRET (inboundSecret)",
-      );
-    }
+  const verifiers: Partial<Record<WebhookKind, SvixVerifier>> = {};
+  if (config.signingSecret !== undefined) {
+    verifiers.tracking = createSvixVerifier(
+      config.signingSecret,
+      "RESEND_SIGNING_SECRET (signingSecret)",
+    );
+  }
+  if (config.inboundSecret !== undefined) {
+    verifiers.inbound = createSvixVerifier(
+      config.inboundSecret,
+      "RESEND_INBOUND_SECRET (inboundSecret)",
+    );
   }
   const apiKey = config.apiKey;
   const http: InboundHttp | undefined =
@@ -72,19 +65,15 @@ export function resendWebhooks(options: ResendWebhooksOptions = {}): WebhookProv
     },
 
     async verify(kind: WebhookKind, request: RawWebhookRequest): Promise<VerifiedWebhook> {
-      const parsedBody = verifiers[kind]?.(request.body, request.headers);
+      // Synchronous on runtimes with node:crypto: no promise to wait for.
+      const pending = verifiers[kind]?.(request.body, request.headers);
+      if (pending !== undefined) await pending;
       const deliveryId = deliveryIdOf(request.headers);
-      const verified: VerifiedWebhook = deliveryId === undefined ? {} : { deliveryId };
-      if (parsedBody !== undefined) rememberParsedBody(verified, request.body, parsedBody.json);
-      return verified;
+      return deliveryId === undefined ? {} : { deliveryId };
     },
 
-    async parse(
-      kind: WebhookKind,
-      request: RawWebhookRequest,
-      verified?: VerifiedWebhook,
-    ): Promise<ParsedWebhook> {
-      const envelope = parseEnvelope(request.body, takeParsedBody(verified, request.body));
+    async parse(kind: WebhookKind, request: RawWebhookRequest): Promise<ParsedWebhook> {
+      const envelope = parseEnvelope(request.body);
       if (kind === "tracking") {
         if (envelope.type === "email.received") {
           throw invalidPayload(

@@ -1,117 +1,101 @@
+import { AnymailConfigurationError, AnymailWebhookValidationFailure } from "@anymail/core";
 import {
-  AnymailConfigurationError,
-  AnymailImproperlyInstalled,
-  AnymailWebhookValidationFailure,
-} from "@anymail/core";
-import { createLazyRequire, loadOptional } from "@anymail/http";
-
-/** The part of svix 1.x's `Webhook` class we use. */
-interface SvixWebhook {
-  verify(payload: string, headers: Record<string, string>): unknown;
-}
-type SvixWebhookClass = new (secret: string) => SvixWebhook;
-
-/** A `require` for an optional peer, in both the ESM and the CJS build. */
-export type OptionalRequire = (id: string) => unknown;
-
-const SVIX = {
-  provider: "Resend",
-  packageName: "svix",
-  feature: "Resend webhook signature verification",
-  install: "npm install svix@1",
-};
+  createHmacSha256,
+  type HmacEngine,
+  type HmacSha256,
+  timingSafeEqualStrings,
+} from "@anymail/http";
 
 /**
- * Loads svix's `Webhook` class synchronously, so a missing optional peer is reported
- * when the provider is built rather than on the first delivery.
+ * Checks one delivery's svix signature; throws (or rejects with)
+ * AnymailWebhookValidationFailure when it is not authentic.
  */
-export function loadSvixWebhook(
-  load: OptionalRequire = createLazyRequire(import.meta.url),
-): SvixWebhookClass {
-  const svix = loadOptional(() => load("svix"), SVIX);
-  const Webhook = (svix as { Webhook?: unknown } | null)?.Webhook;
-  if (typeof Webhook !== "function") {
-    throw new AnymailImproperlyInstalled(SVIX.packageName, SVIX.feature, {
-      provider: SVIX.provider,
-      install: "npm install svix@1 (svix has no Webhook export; version 1.x is required)",
-    });
-  }
-  return Webhook as SvixWebhookClass;
+export type SvixVerifier = (body: Uint8Array, headers: Headers) => void | Promise<void>;
+
+/** svix's (and Standard Webhooks') tolerance between the signed timestamp and our clock. */
+const TOLERANCE_SECONDS = 5 * 60;
+
+const SECRET_PREFIX = "whsec_";
+// Canonical padded base64 only: a secret with a stray or missing character is a paste error
+// that deserves an error now, not a verifier that refuses every delivery.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The HMAC key inside a svix secret (`whsec_` is optional, as in svix), or undefined. */
+export function svixSecretKey(secret: string): Uint8Array | undefined {
+  const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
+  if (encoded === "" || !BASE64.test(encoded)) return undefined;
+  const binary = atob(encoded);
+  const key = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) key[i] = binary.charCodeAt(i);
+  return key;
 }
 
-/** What a successful check learned about the body, so parsing need not decode it again. */
-export type VerifiedBody =
-  /** svix parsed the body: the exact value `JSON.parse` gives for these UTF-8 bytes. */
-  | { readonly json: unknown }
-  /** Authentic, but not something the fast path can reuse (not JSON, not UTF-8, a BOM). */
-  | undefined;
+/** svix's header names, `svix-*` first, then the Standard Webhooks `webhook-*` ones. */
+function header(headers: Headers, name: "id" | "timestamp" | "signature"): string {
+  return headers.get(`svix-${name}`) ?? headers.get(`webhook-${name}`) ?? "";
+}
 
-// Only these names matter to svix (it prefers svix-* over webhook-*); reading them by name
-// avoids iterating (and sorting) every header of the request.
-const SVIX_HEADER_NAMES = [
-  "svix-id",
-  "svix-timestamp",
-  "svix-signature",
-  "webhook-id",
-  "webhook-timestamp",
-  "webhook-signature",
-] as const;
-
-// ignoreBOM keeps a leading byte-order mark: it is part of the signed bytes.
-const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const lenientDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+/** Whether any `v1,<base64>` entry of a space-separated signature list is `expected`. */
+function anyV1Matches(signatures: string, expected: string): boolean {
+  let matched = false;
+  for (const entry of signatures.split(" ")) {
+    const [version, signature] = entry.split(",");
+    // Every entry is compared (no early exit), so timing says nothing about which matched.
+    if (version === "v1" && signature !== undefined) {
+      matched = timingSafeEqualStrings(signature, expected) || matched;
+    }
+  }
+  return matched;
+}
 
 /**
- * Builds a verifier for one secret. The secret is kept in the closure only; no error
- * message or log record mentions it. It returns svix's parse of the body when that parse
- * equals what payload parsing would compute (valid UTF-8 without a BOM), so the body is
- * decoded and parsed once per delivery instead of twice.
+ * Builds a verifier of the svix / Standard Webhooks scheme for one secret: base64
+ * HMAC-SHA256 of `<id>.<timestamp>.` followed by the EXACT body bytes, accepted when any
+ * `v1,` entry of the signature header matches and the timestamp is within 5 minutes of
+ * now. It decides as svix 1.x's `Webhook#verify` does (a differential test holds it to
+ * that), except that a body that is not valid UTF-8 is checked over its bytes rather than
+ * over svix's decoded text. The secret stays in the closure; no message mentions it.
  */
 export function createSvixVerifier(
-  Webhook: SvixWebhookClass,
   secret: string,
   settingName: string,
-): (body: Uint8Array, headers: Headers) => VerifiedBody {
-  let webhook: SvixWebhook;
-  try {
-    webhook = new Webhook(secret);
-  } catch {
-    // svix's own error is dropped on purpose: it could quote the secret.
+  engine: HmacEngine = "auto",
+): SvixVerifier {
+  const key = svixSecretKey(secret);
+  if (key === undefined || key.length === 0) {
     throw new AnymailConfigurationError(
       `Resend ${settingName} is not a usable Svix signing secret (expected whsec_<base64>, as shown in Resend's webhook settings)`,
       { provider: "Resend" },
     );
   }
+  const mac: HmacSha256 = createHmacSha256(key, "base64", engine);
+  const refuse = (reason: string) =>
+    new AnymailWebhookValidationFailure(
+      `Resend webhook signature check failed: ${reason} (check the ${settingName} setting)`,
+      { provider: "Resend" },
+    );
+
   return (body, headers) => {
-    const svixHeaders: Record<string, string> = {};
-    for (const name of SVIX_HEADER_NAMES) {
-      const value = headers.get(name);
-      if (value !== null) svixHeaders[name] = value;
+    const id = header(headers, "id");
+    const timestampHeader = header(headers, "timestamp");
+    const signatures = header(headers, "signature");
+    if (id === "" || timestampHeader === "" || signatures === "") {
+      throw refuse("Missing required headers");
     }
-    let text: string;
-    let reusable = true;
-    try {
-      text = strictDecoder.decode(body);
-    } catch {
-      // Invalid UTF-8 is still checked over its (replaced) text, as svix would; parsing
-      // then reports the bytes as malformed.
-      text = lenientDecoder.decode(body);
-      reusable = false;
+    // parseInt, like svix: the signed text carries the number it reads, not the raw header.
+    const timestamp = Number.parseInt(timestampHeader, 10);
+    if (Number.isNaN(timestamp)) throw refuse("Invalid Signature Headers");
+    const now = Math.floor(Date.now() / 1000);
+    if (now - timestamp > TOLERANCE_SECONDS) throw refuse("Message timestamp too old");
+    if (timestamp > now + TOLERANCE_SECONDS) throw refuse("Message timestamp too new");
+
+    const expected = mac([`${id}.${timestamp}.`, body]);
+    if (typeof expected === "string") {
+      if (!anyV1Matches(signatures, expected)) throw refuse("No matching signature found");
+      return;
     }
-    let json: unknown;
-    try {
-      json = webhook.verify(text, svixHeaders);
-    } catch (error) {
-      // svix JSON-parses the body only after the signature matched: a SyntaxError means an
-      // authentic body that isn't JSON, which parsing reports as a 400.
-      if (error instanceof SyntaxError) return undefined;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new AnymailWebhookValidationFailure(
-        `Resend webhook signature check failed: ${reason} (check the ${settingName} setting)`,
-        { provider: "Resend" },
-      );
-    }
-    // A BOM makes svix's JSON.parse fail above; checked anyway so the rule stays local.
-    return reusable && text.charCodeAt(0) !== 0xfeff ? { json } : undefined;
+    return expected.then((value) => {
+      if (!anyV1Matches(signatures, value)) throw refuse("No matching signature found");
+    });
   };
 }

@@ -12,7 +12,7 @@ export interface SignOptions {
 }
 
 /** Signs `body` as Resend does (svix), with the repository's one svix signer. */
-export function signedHeaders(body: string, options: SignOptions = {}): Headers {
+export function signedHeaders(body: string | Uint8Array, options: SignOptions = {}): Headers {
   return new Headers(
     svixSignedHeaders(options.secret ?? SECRET, body, {
       ...(options.id === undefined ? {} : { id: options.id }),
