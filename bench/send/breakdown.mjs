@@ -108,8 +108,8 @@ export async function benchBreakdown({ quick, log }) {
   await stage("core checkFeatures (Resend features)", () =>
     core.checkFeatures(noHttpProvider, prepared, {}),
   );
-  await stage("resend planResendRequests (payload + JSON)", () =>
-    resendPackage.planResendRequests(prepared),
+  await stage("resend planResendRequest (payload + JSON)", () =>
+    resendPackage.planResendRequest(prepared),
   );
   await stage("AbortController + setTimeout/clearTimeout + add/removeEventListener", () => {
     const controller = new AbortController();
@@ -155,8 +155,8 @@ export async function benchBreakdown({ quick, log }) {
     core.parseAddressList(batch.to, "to"),
   );
   await once("checkFeatures", () => core.checkFeatures(noHttpProvider, preparedBatch, {}));
-  await once("planResendRequests (100 bodies)", () =>
-    resendPackage.planResendRequests(preparedBatch),
+  await once("planResendRequest (100 bodies)", () =>
+    resendPackage.planResendRequest(preparedBatch),
   );
   await once("the same 100 bodies by hand (JSON.stringify)", () => {
     const bodies = [];

@@ -4,6 +4,8 @@
  * (two versions in node_modules, another realm) are still recognised.
  */
 
+import type { SendResult } from "./result.js";
+
 const BRAND = Symbol.for("anymail.error");
 
 /**
@@ -24,6 +26,7 @@ export type AnymailErrorCode =
   | "invalid_address"
   | "serialization_error"
   | "recipients_refused"
+  | "partial_send"
   | "send_cancelled"
   | "webhook_validation_failure"
   | "invalid_webhook_payload"
@@ -318,6 +321,48 @@ export class AnymailRecipientsRefused extends AnymailError {
 }
 
 /**
+ * A send that took several provider calls (a batch split by `Provider.split`) failed on a
+ * later call after earlier ones were accepted. Nothing is dropped silently: `result` has a
+ * status for every recipient (the accepted calls' statuses; `"failed"` where the provider
+ * provably did not take the recipient, including calls never made; `"unknown"` where the
+ * failed call may have been accepted: written, then no answer), and `cause` is the failed
+ * call's error. Core never sends an accepted call again; send `failedRecipients` again
+ * yourself if you want them, never `unknownRecipients` with a provider that isn't
+ * idempotent.
+ *
+ * @example
+ * ```ts
+ * if (isAnymailError(err, "partial_send")) {
+ *   console.log(err.result.recipients); // accepted ones "queued"/"sent", the rest "failed"/"unknown"
+ *   await mailer.send({ ...message, to: err.failedRecipients, mergeData }); // only those never accepted
+ * }
+ * ```
+ */
+export class AnymailPartialSend extends AnymailError {
+  override readonly code = "partial_send" as const;
+  /** Every recipient's status: what was accepted, and what was not. */
+  readonly result: SendResult;
+  /** Recipients (addr-specs) the provider provably did not accept. */
+  readonly failedRecipients: readonly string[];
+  /** Recipients of a failed call that may have been accepted (written, then no answer). */
+  readonly unknownRecipients: readonly string[];
+
+  constructor(
+    message: string,
+    options: AnymailErrorOptions & {
+      result: SendResult;
+      failedRecipients: readonly string[];
+      unknownRecipients: readonly string[];
+    },
+  ) {
+    super(message, options);
+    this.result = options.result;
+    this.failedRecipients = options.failedRecipients;
+    this.unknownRecipients = options.unknownRecipients;
+  }
+}
+
+/**
  * Thrown by a `preSend` hook to skip a message; `send` then resolves to a result with no
  * recipients instead of throwing.
  *
@@ -413,6 +458,7 @@ export interface AnymailErrorByCode {
   invalid_address: AnymailInvalidAddress;
   serialization_error: AnymailSerializationError;
   recipients_refused: AnymailRecipientsRefused;
+  partial_send: AnymailPartialSend;
   send_cancelled: AnymailCancelSend;
   webhook_validation_failure: AnymailWebhookValidationFailure;
   invalid_webhook_payload: AnymailInvalidWebhookPayload;

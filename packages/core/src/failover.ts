@@ -4,6 +4,7 @@ import {
   type AnymailError,
   AnymailUnsupportedFeature,
   type FailoverAttempt,
+  isAnymailError,
 } from "./errors.js";
 import { checkFeatures } from "./features.js";
 import {
@@ -13,6 +14,7 @@ import {
 } from "./internal/failover/breaker.js";
 import { classifyFailure } from "./internal/failover/classify.js";
 import { combinedFeatures, featureRefusal } from "./internal/failover/features.js";
+import { sendParts } from "./internal/send/send-parts.js";
 import type { PreparedMessage } from "./prepared.js";
 import type { Provider, SendContext } from "./provider.js";
 import type { SecretRedaction } from "./redact.js";
@@ -41,9 +43,12 @@ export interface FailoverOptions {
    */
   onAmbiguous?: "retry" | "failover";
   /**
-   * A batch message with more recipients than this may take several API calls on one
-   * provider, so a failure can't prove earlier calls weren't accepted: it is treated as
-   * ambiguous. Default 100, the smallest batch call size of the providers anymail ships.
+   * For a member that splits sends inside its own `send` without declaring `split`: a
+   * batch message with more recipients than this may take several API calls, so a failure
+   * can't prove earlier calls weren't accepted and is treated as ambiguous. Default 100.
+   * Members that declare `split` (every provider anymail ships) are exact instead: failover
+   * sends their parts in order, and a failure after a part was accepted is thrown as
+   * `AnymailPartialSend` without trying another provider.
    */
   maxSingleCallRecipients?: number;
   /** Name in errors and logs. Default `failover(<member names>)`. */
@@ -208,7 +213,7 @@ export function failover(
         continue;
       }
       try {
-        const result = await member.send(carried!, memberContext(context, member.name));
+        const result = await sendThrough(member, carried!, memberContext(context, member.name));
         breaker.success();
         pins.delete(context.idempotencyKey);
         const accepted: SendResult = { ...result, provider: member.name };
@@ -228,7 +233,18 @@ export function failover(
         }
         return accepted;
       } catch (caught) {
-        const failure = classifyFailure(caught, member.name, carried!, maxSingleCallRecipients);
+        if (isAnymailError(caught, "partial_send")) {
+          // Part of it was accepted: neither another provider nor a retry may send it again.
+          breaker.release(permit);
+          throw caught;
+        }
+        const failure = classifyFailure(
+          caught,
+          member.name,
+          carried!,
+          // A member that declares its split sends later calls only after the first succeeded.
+          member.split === undefined ? maxSingleCallRecipients : Number.POSITIVE_INFINITY,
+        );
         lastError = failure.error;
         attempts.push({
           provider: member.name,
@@ -310,6 +326,26 @@ function validateMembers(providers: readonly Provider[]): Provider[] {
     seen.add(provider.name);
   }
   return [...providers];
+}
+
+/**
+ * One member's send: a split send's parts go in order, one attempt each (failover itself
+ * moves on rather than waiting out retries), through the same runner as the mailer's.
+ */
+function sendThrough(
+  member: Provider,
+  message: PreparedMessage,
+  context: SendContext,
+): Promise<SendResult> {
+  const parts = member.split?.(message);
+  if (parts === undefined || parts.length <= 1) return member.send(parts?.[0] ?? message, context);
+  return sendParts(
+    member.name,
+    parts,
+    context.idempotencyKey,
+    (part, idempotencyKey) => member.send(part, { ...context, idempotencyKey }),
+    () => context.signal.aborted,
+  );
 }
 
 /** The member sees the send's context; its log records say which member wrote them. */

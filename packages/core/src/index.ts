@@ -19,6 +19,7 @@ export {
   AnymailImproperlyInstalled,
   AnymailInvalidAddress,
   AnymailInvalidWebhookPayload,
+  AnymailPartialSend,
   AnymailRecipientsRefused,
   AnymailSerializationError,
   AnymailUnsupportedFeature,
@@ -75,6 +76,7 @@ export type {
   InboundMessageFields,
 } from "./inbound.js";
 export { prepareMessage } from "./prepare.js";
+export { splitByRecipients } from "./split.js";
 export { isRetryableStatus } from "./retry.js";
 export type { RetryOptions } from "./retry.js";
 export { featureTable } from "./feature-table.js";

@@ -11,6 +11,8 @@ import {
 import { checkFeatures } from "./features.js";
 import { createCoalescer } from "./internal/batch/coalescer.js";
 import { type BatchSender, canBatch, sendPreparedBatch } from "./internal/batch/send-batch.js";
+import { notRetryableIfAmbiguous } from "./internal/send/ambiguous.js";
+import { sendParts } from "./internal/send/send-parts.js";
 import type { EmailMessage } from "./message.js";
 import { prepareMessage } from "./prepare.js";
 import type { PreparedMessage } from "./prepared.js";
@@ -343,6 +345,39 @@ export function createMailer(options: MailerOptions): Mailer {
   }
 
   function deliver(
+    prepared: PreparedMessage,
+    idempotencyKey: string,
+    policy: ResolvedRetryOptions,
+  ): Promise<SendResult> {
+    const parts = provider.split?.(prepared);
+    if (parts === undefined || parts.length <= 1) {
+      return deliverCall(parts?.[0] ?? prepared, idempotencyKey, policy);
+    }
+    // One deadline for the whole send; each part gets its own attempts within it.
+    const deadline = policy.now() + policy.deadlineMs;
+    return sendParts(
+      provider.name,
+      parts,
+      idempotencyKey,
+      (part, key) =>
+        deliverCall(part, key, { ...policy, deadlineMs: Math.max(0, deadline - policy.now()) }),
+      () => policy.now() >= deadline,
+    );
+  }
+
+  function deliverCall(
+    prepared: PreparedMessage,
+    idempotencyKey: string,
+    policy: ResolvedRetryOptions,
+  ): Promise<SendResult> {
+    const sent = attempts(prepared, idempotencyKey, policy);
+    if (retryPolicy === undefined) return sent;
+    return sent.catch((error: unknown) => {
+      throw notRetryableIfAmbiguous(error, provider.name);
+    });
+  }
+
+  function attempts(
     prepared: PreparedMessage,
     idempotencyKey: string,
     policy: ResolvedRetryOptions,

@@ -151,6 +151,15 @@ export interface Provider {
   /** Send one prepared message; throw AnymailAPIError (with `retryable`) on failure. */
   send(message: PreparedMessage, context: SendContext): Promise<SendResult>;
   /**
+   * Splits a send that is too large for one ESP call (a batch with more `to` recipients than
+   * one call carries) into parts, each sent by one `send` call; return `[message]` when it
+   * fits. Core sends the parts in order, each with its own idempotency key (`<key>/1`,
+   * `<key>/2`, …), keeps what was accepted, retries only a failed part and only when that
+   * is safe, and otherwise throws `AnymailPartialSend`. `splitByRecipients` does the usual
+   * split. Absent: every send is one call.
+   */
+  split?(message: PreparedMessage): readonly PreparedMessage[];
+  /**
    * Declares that {@link Provider.sendBatch} exists, how many messages one call takes and
    * which messages it can carry. Absent: every message is sent alone.
    */

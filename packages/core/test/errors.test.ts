@@ -8,6 +8,7 @@ import {
   AnymailImproperlyInstalled,
   AnymailInvalidAddress,
   AnymailInvalidWebhookPayload,
+  AnymailPartialSend,
   AnymailRecipientsRefused,
   AnymailSerializationError,
   AnymailUnsupportedFeature,
@@ -38,6 +39,15 @@ const cases: [AnymailError, AnymailErrorCode, string][] = [
     "AnymailSerializationError",
   ],
   [new AnymailRecipientsRefused(), "recipients_refused", "AnymailRecipientsRefused"],
+  [
+    new AnymailPartialSend("part", {
+      result: { status: new Set(), recipients: {} },
+      failedRecipients: [],
+      unknownRecipients: [],
+    }),
+    "partial_send",
+    "AnymailPartialSend",
+  ],
   [new AnymailCancelSend(), "send_cancelled", "AnymailCancelSend"],
   [
     new AnymailWebhookValidationFailure("sig"),

@@ -19,6 +19,13 @@ export interface FaultRule {
   dropResponseRate?: number;
   /** Delay added before the request is processed. */
   latencyMs?: number;
+  /**
+   * Requests to this endpoint that pass untouched before the rule applies, e.g. `1` to fault
+   * the second call of a split send. Counted from when the rule is set. Default 0.
+   */
+  afterRequests?: number;
+  /** Faults (errors, resets, dropped responses) injected before the rule stops. Default: no limit. */
+  maxFaults?: number;
 }
 
 /**
@@ -28,6 +35,8 @@ export interface FaultRule {
  * @example
  * ```ts
  * emu.setFaults({ "POST /emails": { dropResponseRate: 1 }, "*": { latencyMs: 5 } });
+ * // exactly the second batch call answers 503, once:
+ * emu.setFaults({ "POST /emails/batch": { errorRate: 1, errorStatus: 503, afterRequests: 1, maxFaults: 1 } });
  * ```
  */
 export type FaultConfig = Record<string, FaultRule | undefined>;

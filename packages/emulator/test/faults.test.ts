@@ -56,4 +56,18 @@ describe("fault injection", () => {
     expect(error?.name).toBe("rate_limit_exceeded");
     expect(headers?.["retry-after"]).toBe("1");
   });
+
+  it("afterRequests and maxFaults fault exactly the n-th request, then pass again", async () => {
+    const emu = await emulator({
+      faults: { "GET /emails": { errorRate: 1, errorStatus: 503, afterRequests: 1, maxFaults: 2 } },
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await call(emu, "GET", "/emails")).status);
+    expect(statuses).toEqual([200, 503, 503, 200, 200]);
+    // Setting the rules again starts counting again.
+    emu.setFaults({ "GET /emails": { errorRate: 1, errorStatus: 503, maxFaults: 1 } });
+    statuses.length = 0;
+    for (let i = 0; i < 2; i++) statuses.push((await call(emu, "GET", "/emails")).status);
+    expect(statuses).toEqual([503, 200]);
+  });
 });

@@ -2,11 +2,12 @@ import type { EmailAddress, FeatureQuirk, FeatureSupport, PreparedMessage } from
 import { conflictingTemplateKeys } from "./internal/recipient-variables.js";
 
 /**
- * Most recipients (to + cc + bcc) Mailgun takes in one message.
+ * Most recipients (to + cc + bcc) Mailgun takes in one message; core splits a larger batch
+ * send into calls that stay within it.
  *
  * @example
  * ```ts
- * const chunks = Math.ceil(list.length / MAILGUN_MAX_RECIPIENTS);
+ * const calls = Math.ceil(to.length / (MAILGUN_MAX_RECIPIENTS - cc.length - bcc.length)); // calls of one batch send
  * ```
  */
 export const MAILGUN_MAX_RECIPIENTS = 1000;
@@ -61,6 +62,20 @@ function prefixedMergeDataKey(m: PreparedMessage, prefix: "v:" | "h:"): string |
 
 function recipientCount(m: PreparedMessage): number {
   return m.to.length + m.cc.length + m.bcc.length;
+}
+
+/**
+ * How many `to` recipients one call of a batch send carries: cc and bcc go in every call.
+ * Zero when not even one fits (a batch send with 1,000 cc and bcc).
+ */
+export function mailgunToPerCall(m: PreparedMessage): number {
+  return Math.max(0, MAILGUN_MAX_RECIPIENTS - m.cc.length - m.bcc.length);
+}
+
+/** Over the limit, and not a batch send core can split into calls that fit. */
+function tooManyRecipients(m: PreparedMessage): boolean {
+  if (recipientCount(m) <= MAILGUN_MAX_RECIPIENTS) return false;
+  return !m.isBatch || mailgunToPerCall(m) === 0;
 }
 
 /**
@@ -123,8 +138,8 @@ export function mailgunQuirks(options: MailgunFeatureOptions = {}): FeatureQuirk
     },
     {
       feature: `more than ${MAILGUN_MAX_RECIPIENTS} recipients`,
-      description: `Mailgun takes at most ${MAILGUN_MAX_RECIPIENTS} to + cc + bcc recipients per message.`,
-      when: (m) => recipientCount(m) > MAILGUN_MAX_RECIPIENTS,
+      description: `Mailgun takes at most ${MAILGUN_MAX_RECIPIENTS} to + cc + bcc recipients per message; a batch send (merge fields) is split into calls that fit, as cc and bcc go in every call.`,
+      when: tooManyRecipients,
     },
   ];
   if (options.checkDisplayNames ?? true) {

@@ -1,15 +1,14 @@
 import {
-  AnymailAPIError,
-  type EspResponse,
   type PreparedMessage,
   type Provider,
   type RecipientStatus,
   type SendContext,
   type SendResult,
+  splitByRecipients,
 } from "@anymail/core";
 import { createHttpClient, defineRedaction, isSuccessStatus, toEspResponse } from "@anymail/http";
 import { type MailgunOptions, resolveMailgunConfig } from "./config.js";
-import { mailgunFeatures } from "./features.js";
+import { mailgunFeatures, mailgunToPerCall } from "./features.js";
 import { toFormData } from "./internal/form-entries.js";
 import { apiErrorFor, parseSendResponse } from "./internal/responses.js";
 import { senderDomainPathSegment } from "./internal/sender-domain.js";
@@ -38,25 +37,6 @@ export interface MailgunProvider extends Provider {
 
 // Mailgun key formats: legacy `key-<32 hex>`, current `<32 hex>-<8 hex>-<8 hex>`.
 const KEY_PATTERNS = [/\bkey-[0-9a-f]{32}\b/gi, /\b[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}\b/gi];
-
-/**
- * The kit marks a failure after the request was written (`network`, `timeout`) retryable,
- * which holds only for an ESP that dedupes. For Mailgun it is ambiguous: say so, and say it
- * is not safe to send again, for anyone who reads `retryable` (queues, failover).
- */
-function ambiguous(error: unknown): unknown {
-  if (
-    !(error instanceof AnymailAPIError) ||
-    !error.retryable ||
-    (error.kind !== "network" && error.kind !== "timeout")
-  ) {
-    return error;
-  }
-  return new AnymailAPIError(
-    `${error.message}; Mailgun may have accepted the message and has no idempotency key, so it is not retried`,
-    { provider: "Mailgun", kind: error.kind, retryable: false, cause: error },
-  );
-}
 
 /**
  * Creates a Mailgun provider for `createMailer`: `POST {apiUrl}/{domain}/messages` as
@@ -103,6 +83,12 @@ export function mailgun(options: MailgunOptions = {}): MailgunProvider {
     idempotent: false,
     redaction,
     features: mailgunFeatures({ checkDisplayNames: config.checkDisplayNames }),
+    // A batch send over 1,000 recipients goes in several calls, run by core; a send that
+    // can't be split this way is refused by the feature table first.
+    split: (message) => {
+      const perCall = mailgunToPerCall(message);
+      return perCall === 0 ? [message] : splitByRecipients(message, perCall);
+    },
 
     async send(message: PreparedMessage, context: SendContext): Promise<SendResult> {
       const request = planMailgunRequest(
@@ -114,23 +100,18 @@ export function mailgun(options: MailgunOptions = {}): MailgunProvider {
         config.apiUrl,
       );
       const started = Date.now();
-      let espResponse: EspResponse;
-      try {
-        espResponse = toEspResponse(
-          await http.request({
-            method: "POST",
-            url,
-            headers: { authorization, "user-agent": config.userAgent, accept: "application/json" },
-            body: toFormData(request.entries),
-            timeoutMs: config.timeoutMs,
-            signal: context.signal,
-            ...(context.logger === undefined ? {} : { logger: context.logger }),
-          }),
-          redaction,
-        );
-      } catch (error) {
-        throw ambiguous(error);
-      }
+      const espResponse = toEspResponse(
+        await http.request({
+          method: "POST",
+          url,
+          headers: { authorization, "user-agent": config.userAgent, accept: "application/json" },
+          body: toFormData(request.entries),
+          timeoutMs: config.timeoutMs,
+          signal: context.signal,
+          ...(context.logger === undefined ? {} : { logger: context.logger }),
+        }),
+        redaction,
+      );
       context.logger?.({
         level: isSuccessStatus(espResponse.status) ? "debug" : "warn",
         message: `Mailgun POST ${url.pathname} → ${espResponse.status}`,

@@ -1,6 +1,6 @@
 // Quirks anymail documents (docs/esps/mailgun.rst "Limitations and quirks") or leaves to
 // Mailgun's API, refused before any HTTP call.
-import { createMailer, type EmailMessage, isAnymailError } from "@anymail/core";
+import { createMailer, type EmailMessage, isAnymailError, prepareMessage } from "@anymail/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailgun, mailgunFeatures } from "../src/index.js";
 import { type CaptureServer, startCaptureServer } from "./support/capture-server.js";
@@ -52,11 +52,25 @@ describe("Mailgun quirks", () => {
     ).toBe("Mailgun does not support mergeData keys starting with 'h:' with mergeHeaders");
   });
 
-  it("refuses more than 1000 recipients", async () => {
+  it("refuses more than 1000 recipients in one message", async () => {
     const to = Array.from({ length: 1001 }, (_, i) => `r${i}@example.com`);
     expect(await refused({ ...baseMessage, to })).toBe(
       "Mailgun does not support more than 1000 recipients",
     );
+    // A batch send whose cc and bcc alone fill a call can't be split either.
+    const cc = Array.from({ length: 1000 }, (_, i) => `c${i}@example.com`);
+    expect(await refused({ ...baseMessage, to: "a@example.com", cc, mergeData: {} })).toBe(
+      "Mailgun does not support more than 1000 recipients",
+    );
+  });
+
+  it("splits a batch send over 1000 recipients into calls that fit, cc in every call", () => {
+    const to = Array.from({ length: 2001 }, (_, i) => `r${i}@example.com`);
+    const message = prepareMessage({ ...baseMessage, to, cc: "boss@example.com", mergeData: {} });
+    expect(mailgunFeatures().quirks.some((q) => q.when(message))).toBe(false);
+    const parts = mailgun({ apiKey: "k", apiUrl: server.apiUrl }).split!(message);
+    expect(parts.map((p) => p.to.length)).toEqual([999, 999, 3]);
+    expect(parts.every((p) => p.cc.length === 1)).toBe(true);
   });
 
   it("supports every standard field: only quirks in the table", () => {

@@ -20,11 +20,12 @@ import type {
 export const POSTMARK_MAX_RECIPIENTS = 50;
 
 /**
- * Most messages Postmark accepts in one `/email/batch` or `/email/batchWithTemplates` call.
+ * Most messages Postmark accepts in one `/email/batch` or `/email/batchWithTemplates` call;
+ * core splits a larger batch send into calls of this size.
  *
  * @example
  * ```ts
- * const chunks = Math.ceil(recipients.length / POSTMARK_MAX_BATCH_SIZE); // sends needed
+ * const calls = Math.ceil(recipients.length / POSTMARK_MAX_BATCH_SIZE); // calls of one batch send
  * ```
  */
 export const POSTMARK_MAX_BATCH_SIZE = 500;
@@ -71,7 +72,6 @@ function recipientsPerMessage(message: PreparedMessage): number {
 const MULTIPLE_TAGS = "multiple tags";
 const EAI = "non-ASCII local parts in addresses (EAI)";
 const TOO_MANY = `more than ${POSTMARK_MAX_RECIPIENTS} recipients in one message`;
-const BIG_BATCH = `more than ${POSTMARK_MAX_BATCH_SIZE} to recipients in a batch send`;
 
 /**
  * The message-dependent limits of Postmark. The first three are anymail's; the rest are
@@ -138,13 +138,6 @@ export function postmarkQuirks(): FeatureQuirk[] {
         "Postmark's limit for To, Cc and Bcc together; in a batch send each message has one `to` plus every cc and bcc",
       when: (message) => recipientsPerMessage(message) > POSTMARK_MAX_RECIPIENTS,
       describe: (message) => `${TOO_MANY} (got ${recipientsPerMessage(message)})`,
-    },
-    {
-      feature: BIG_BATCH,
-      description:
-        "Postmark's batch limit; split the recipients over several sends (a split inside one send could not be retried safely)",
-      when: (message) => message.isBatch && message.to.length > POSTMARK_MAX_BATCH_SIZE,
-      describe: (message) => `${BIG_BATCH} (got ${message.to.length})`,
     },
     {
       feature: "a batch send without to recipients",

@@ -1,14 +1,14 @@
-import type {
-  PreparedMessage,
-  Provider,
-  SecretRedaction,
-  SendContext,
-  SendResult,
+import {
+  type PreparedMessage,
+  type Provider,
+  type SecretRedaction,
+  type SendContext,
+  type SendResult,
+  splitByRecipients,
 } from "@anymail/core";
 import { createHttpClient, isSuccessStatus, toEspResponse } from "@anymail/http";
 import { type PostmarkOptions, resolvePostmarkConfig } from "./config.js";
-import { postmarkFeatures } from "./features.js";
-import { withoutAmbiguousRetry } from "./internal/ambiguous.js";
+import { POSTMARK_MAX_BATCH_SIZE, postmarkFeatures } from "./features.js";
 import { planPostmarkRequest } from "./message-converter.js";
 import { parsePostmarkResponse } from "./response-classifier.js";
 
@@ -74,28 +74,25 @@ export function postmark(options: PostmarkOptions = {}): PostmarkProvider {
     idempotent: false,
     redaction: config.redaction,
     features: postmarkFeatures(),
+    // A batch send of more than 500 recipients goes in several calls, run by core.
+    split: (message) => splitByRecipients(message, POSTMARK_MAX_BATCH_SIZE),
 
     async send(message: PreparedMessage, context: SendContext): Promise<SendResult> {
       const plan = planPostmarkRequest(message);
       const url = new URL(plan.endpoint, config.apiUrl);
       const started = context.logger === undefined ? 0 : Date.now();
-      let response: Awaited<ReturnType<typeof http.request>>;
-      try {
-        response = await http.request({
-          method: "POST",
-          url,
-          headers: {
-            ...baseHeaders,
-            "x-postmark-server-token": plan.serverToken ?? config.serverToken,
-          },
-          body: plan.body,
-          timeoutMs: config.timeoutMs,
-          signal: context.signal,
-          ...(context.logger === undefined ? {} : { logger: context.logger }),
-        });
-      } catch (error) {
-        throw withoutAmbiguousRetry(error);
-      }
+      const response = await http.request({
+        method: "POST",
+        url,
+        headers: {
+          ...baseHeaders,
+          "x-postmark-server-token": plan.serverToken ?? config.serverToken,
+        },
+        body: plan.body,
+        timeoutMs: config.timeoutMs,
+        signal: context.signal,
+        ...(context.logger === undefined ? {} : { logger: context.logger }),
+      });
       // The token is only ever in the request headers, which no record or error carries.
       context.logger?.({
         level: isSuccessStatus(response.status) ? "debug" : "warn",

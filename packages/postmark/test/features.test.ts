@@ -142,11 +142,15 @@ describe("Postmark feature table", () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it(`refuses a batch of more than ${POSTMARK_MAX_BATCH_SIZE} messages`, async () => {
-    await refusedWith(
-      { to: addresses(POSTMARK_MAX_BATCH_SIZE + 1), mergeMetadata: {} },
-      `more than ${POSTMARK_MAX_BATCH_SIZE} to recipients in a batch send (got ${POSTMARK_MAX_BATCH_SIZE + 1})`,
-    );
+  it(`splits a batch of more than ${POSTMARK_MAX_BATCH_SIZE} messages into calls of ${POSTMARK_MAX_BATCH_SIZE}`, async () => {
+    server.handler = postmarkLike;
+    const to = addresses(POSTMARK_MAX_BATCH_SIZE + 1);
+    const result = await strict().send({ ...base, to, mergeMetadata: {} });
+    expect(server.requests.map((r) => (r.json as unknown as unknown[]).length)).toEqual([
+      POSTMARK_MAX_BATCH_SIZE,
+      1,
+    ]);
+    expect(Object.keys(result.recipients)).toHaveLength(POSTMARK_MAX_BATCH_SIZE + 1);
   });
 
   it("refuses a batch send without to recipients", async () => {

@@ -5,18 +5,17 @@
  * @example
  * ```ts
  * import { prepareMessage } from "@anymail/core";
- * import { planResendRequests } from "@anymail/resend/internal-unstable";
+ * import { planResendRequest } from "@anymail/resend/internal-unstable";
  *
- * const plan = planResendRequests(prepareMessage(message));
- * plan.calls.length; // 1, or ⌈to/100⌉ for a batch
+ * const request = planResendRequest(prepareMessage(message));
+ * request.body; // the JSON of POST /emails, or of POST /emails/batch for a batch send
  * ```
  * @module
  */
-export { planResendRequests } from "./message-converter.js";
+export { planResendRequest } from "./message-converter.js";
 export type {
   ResendAttachmentPayload,
-  ResendCall,
   ResendEmailPayload,
-  ResendRequestPlan,
+  ResendRequest,
 } from "./message-converter.js";
 export { RESEND_MAX_BATCH_SIZE, RESEND_MAX_TO_RECIPIENTS } from "./quirks.js";

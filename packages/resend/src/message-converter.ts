@@ -1,7 +1,6 @@
 import { mergeEspExtra, toBase64, toJson } from "@anymail/http";
 import type { EmailAddress, NormalizedAttachment, PreparedMessage } from "@anymail/core";
 import { generatedFilename } from "./internal/attachment-names.js";
-import { RESEND_MAX_BATCH_SIZE } from "./quirks.js";
 
 const PROVIDER = "Resend";
 
@@ -69,31 +68,21 @@ export interface ResendTemplatePayload {
 }
 
 /**
- * One HTTP call of a send: its JSON body (built once) and the `to` recipients it covers.
+ * The one HTTP call of a send (core splits a batch larger than one call, see
+ * `Provider.split`): `POST /emails` or `POST /emails/batch`, its JSON body (built once) and
+ * the `to` recipients it covers.
  *
  * @example
  * ```ts
- * const call: ResendCall = planResendRequests(prepared).calls[0]!;
- * JSON.parse(call.body); // the /emails or /emails/batch body
+ * const request: ResendRequest = planResendRequest(prepared);
+ * request.batch ? "POST /emails/batch" : "POST /emails";
+ * JSON.parse(request.body); // the body
  * ```
  */
-export interface ResendCall {
+export interface ResendRequest {
+  readonly batch: boolean;
   readonly body: string;
   readonly to: readonly EmailAddress[];
-}
-
-/**
- * Every call a send makes, in order: one for a single send, ⌈to/100⌉ for a batch.
- *
- * @example
- * ```ts
- * const plan: ResendRequestPlan = planResendRequests(prepared);
- * plan.batch ? "POST /emails/batch" : "POST /emails";
- * ```
- */
-export interface ResendRequestPlan {
-  readonly batch: boolean;
-  readonly calls: readonly ResendCall[];
 }
 
 const formatted = (addresses: readonly EmailAddress[]) => addresses.map((a) => a.address);
@@ -243,30 +232,26 @@ export function toResendBatchPayloads(message: PreparedMessage): ResendEmailPayl
 }
 
 /**
- * Plans the HTTP calls of one send: a single `POST /emails`, or `POST /emails/batch`
- * calls of at most 100 emails each. Every body is serialized exactly once here.
+ * Plans the HTTP call of one send: a single `POST /emails`, or one `POST /emails/batch`
+ * element per `to` recipient for a batch send. The body is serialized exactly once here.
  *
  * @example
  * ```ts
- * const plan = planResendRequests(prepared);
- * plan.calls.length; // 3 for a batch of 250 recipients
+ * const request = planResendRequest(prepared);
+ * request.batch; // true for a batch send (merge fields)
  * ```
  */
-export function planResendRequests(message: PreparedMessage): ResendRequestPlan {
+export function planResendRequest(message: PreparedMessage): ResendRequest {
   if (!message.isBatch) {
     return {
       batch: false,
-      calls: [{ body: toJson(PROVIDER, toResendPayload(message), "espExtra"), to: message.to }],
+      body: toJson(PROVIDER, toResendPayload(message), "espExtra"),
+      to: message.to,
     };
   }
-  const elements = toResendBatchPayloads(message);
-  const calls: ResendCall[] = [];
-  for (let start = 0; start < elements.length; start += RESEND_MAX_BATCH_SIZE) {
-    const end = start + RESEND_MAX_BATCH_SIZE;
-    calls.push({
-      body: toJson(PROVIDER, elements.slice(start, end), "espExtra"),
-      to: message.to.slice(start, end),
-    });
-  }
-  return { batch: true, calls };
+  return {
+    batch: true,
+    body: toJson(PROVIDER, toResendBatchPayloads(message), "espExtra"),
+    to: message.to,
+  };
 }

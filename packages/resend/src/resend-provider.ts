@@ -6,6 +6,7 @@ import {
   type RecipientStatus,
   type SendContext,
   type SendResult,
+  splitByRecipients,
 } from "@anymail/core";
 import { createHttpClient, isSuccessStatus, toEspResponse } from "@anymail/http";
 import { type ResendOptions, resolveResendConfig } from "./config.js";
@@ -15,8 +16,8 @@ import {
   resendBatchBody,
   resendBatchOutcomes,
 } from "./internal/send-batch.js";
-import { planResendRequests } from "./message-converter.js";
-import { resendFeatures } from "./quirks.js";
+import { planResendRequest } from "./message-converter.js";
+import { RESEND_MAX_BATCH_SIZE, resendFeatures } from "./quirks.js";
 
 /**
  * The Resend provider: a core {@link Provider} plus the resolved API URL.
@@ -125,14 +126,16 @@ export function resend(options: ResendOptions = {}): ResendProvider {
     idempotent: true,
     redaction: config.redaction,
 
+    // A batch send of more than 100 recipients goes in several calls, run by core.
+    split: (message) => splitByRecipients(message, RESEND_MAX_BATCH_SIZE),
+
     async send(message: PreparedMessage, context: SendContext): Promise<SendResult> {
       checkKey(context.idempotencyKey);
-      const plan = planResendRequests(message);
+      const request = planResendRequest(message);
       const recipients: Record<string, RecipientStatus> = {};
 
-      if (!plan.batch) {
-        const call = plan.calls[0]!;
-        const espResponse = await post(singleUrl, call.body, context.idempotencyKey, context);
+      if (!request.batch) {
+        const espResponse = await post(singleUrl, request.body, context.idempotencyKey, context);
         const id = parseSingleResponse(espResponse);
         for (const list of [message.to, message.cc, message.bcc]) {
           for (const recipient of list)
@@ -141,29 +144,20 @@ export function resend(options: ResendOptions = {}): ResendProvider {
         return { messageId: id, status: new Set(["queued"]), recipients, espResponse };
       }
 
-      let espResponse: EspResponse | undefined;
-      const ids: (string | undefined)[] = [];
-      for (const [index, call] of plan.calls.entries()) {
-        // One key per call: Resend answers 409 when a key is reused with another body.
-        const key = `${context.idempotencyKey}/${index + 1}`;
-        espResponse = await post(batchUrl, call.body, key, context);
-        const callIds = parseBatchResponse(espResponse, call.to.length);
-        call.to.forEach((recipient, i) => {
-          recipients[recipient.addrSpec] ??= { status: "queued", messageId: callIds[i] };
-        });
-        ids.push(...callIds);
-      }
+      // Resend answers 409 when a key is reused with another body: core gives each call its own.
+      const espResponse = await post(batchUrl, request.body, context.idempotencyKey, context);
+      const ids: (string | undefined)[] = parseBatchResponse(espResponse, request.to.length);
+      request.to.forEach((recipient, i) => {
+        recipients[recipient.addrSpec] ??= { status: "queued", messageId: ids[i] };
+      });
       for (const recipient of [...message.cc, ...message.bcc]) {
         recipients[recipient.addrSpec] ??= { status: "queued" };
         ids.push(undefined);
       }
       const distinct = new Set(ids);
-      const result: SendResult = { status: new Set(["queued"]), recipients };
-      if (distinct.size === 1) {
-        const only = ids[0];
-        if (only !== undefined) result.messageId = only;
-      }
-      if (espResponse !== undefined) result.espResponse = espResponse;
+      const result: SendResult = { status: new Set(["queued"]), recipients, espResponse };
+      const [only] = distinct;
+      if (distinct.size === 1 && only !== undefined) result.messageId = only;
       return result;
     },
 

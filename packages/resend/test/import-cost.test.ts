@@ -74,7 +74,7 @@ function lazyLoadingScript(format: "esm" | "cjs"): string {
       from: "a@example.com", to: "b@example.org", subject: "s", text: "t",
       attachments: [{ content: "x", contentType: "image/png" }],
     });
-    steps.generatedName = JSON.parse(unstable.planResendRequests(prepared).calls[0].body).attachments[0].filename;
+    steps.generatedName = JSON.parse(unstable.planResendRequest(prepared).body).attachments[0].filename;
     steps.afterResendLookup = loaded();
     steps.lookedUpType = core.normalizeAttachment({ filename: "report.pdf", content: "x" }).mimeType;
 

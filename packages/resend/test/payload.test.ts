@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
-  planResendRequests,
+  planResendRequest,
   toResendBatchPayloads,
   toResendPayload,
 } from "../src/message-converter.js";
 import { BASE, prepared, recipients } from "./support/messages.js";
+import { resend } from "../src/index.js";
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
@@ -183,13 +184,11 @@ describe("espExtra", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(payload.headers).toEqual({ "X-Ok": "1" });
     expect(Object.hasOwn(payload, "prototype")).toBe(false);
-    expect(JSON.parse(planResendRequests(message).calls[0]!.body)).not.toHaveProperty(
-      "__proto__.polluted",
-    );
+    expect(JSON.parse(planResendRequest(message).body)).not.toHaveProperty("__proto__.polluted");
   });
 
   it("reports values with no JSON form as serialization errors", () => {
-    expect(() => planResendRequests(prepared({ espExtra: { big: 10n } }))).toThrow(
+    expect(() => planResendRequest(prepared({ espExtra: { big: 10n } }))).toThrow(
       expect.objectContaining({ code: "serialization_error", field: "espExtra" }),
     );
   });
@@ -260,7 +259,7 @@ describe("batch payloads", () => {
   });
 
   it("triggers on all-empty mergeData and applies espExtra to every element", () => {
-    const plan = planResendRequests(
+    const plan = planResendRequest(
       prepared({
         to: ["a@example.org", "b@example.org"],
         mergeData: { "a@example.org": {} },
@@ -268,30 +267,27 @@ describe("batch payloads", () => {
       }),
     );
     expect(plan.batch).toBe(true);
-    const body = JSON.parse(plan.calls[0]!.body) as { to: string[]; topic_id: string }[];
+    const body = JSON.parse(plan.body) as { to: string[]; topic_id: string }[];
     expect(body.map((e) => [e.to, e.topic_id])).toEqual([
       [["a@example.org"], "t1"],
       [["b@example.org"], "t1"],
     ]);
   });
 
-  it("splits more than 100 recipients into calls of at most 100", () => {
-    const to = recipients(250);
-    const plan = planResendRequests(prepared({ to, mergeMetadata: {} }));
-    expect(plan.calls.map((call) => call.to.length)).toEqual([100, 100, 50]);
-    expect(plan.calls.map((call) => (JSON.parse(call.body) as unknown[]).length)).toEqual([
-      100, 100, 50,
-    ]);
-    const third = JSON.parse(plan.calls[2]!.body) as { to: string[] }[];
-    expect(third[0]?.to).toEqual(["r200@example.org"]);
-    expect(plan.calls[2]!.to[49]?.addrSpec).toBe("r249@example.org");
+  it("declares a split of more than 100 batch recipients into calls of at most 100", () => {
+    const message = prepared({ to: recipients(250), mergeMetadata: {} });
+    const parts = resend({ apiKey: "re_test" }).split!(message);
+    expect(parts.map((part) => part.to.length)).toEqual([100, 100, 50]);
+    const third = planResendRequest(parts[2]!);
+    expect(third.batch).toBe(true);
+    expect((JSON.parse(third.body) as { to: string[] }[])[0]?.to).toEqual(["r200@example.org"]);
+    expect(third.to[49]?.addrSpec).toBe("r249@example.org");
   });
 
   it("plans a single send as one call to /emails", () => {
-    const plan = planResendRequests(prepared({}));
+    const plan = planResendRequest(prepared({}));
     expect(plan).toMatchObject({ batch: false });
-    expect(plan.calls).toHaveLength(1);
-    expect(JSON.parse(plan.calls[0]!.body)).toEqual(toResendPayload(prepared({})));
+    expect(JSON.parse(plan.body)).toEqual(toResendPayload(prepared({})));
   });
 });
 

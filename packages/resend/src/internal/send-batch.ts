@@ -5,7 +5,7 @@ import type {
   PreparedMessage,
   RecipientStatus,
 } from "@anymail/core";
-import { planResendRequests } from "../message-converter.js";
+import { planResendRequest } from "../message-converter.js";
 import { RESEND_MAX_BATCH_SIZE } from "../quirks.js";
 import { parseBatchResponse } from "./responses.js";
 
@@ -24,7 +24,7 @@ export const RESEND_BATCH_SUPPORT: BatchSupport = {
 
 /** The batch body: each message's own `POST /emails` JSON, in order. */
 export function resendBatchBody(messages: readonly PreparedMessage[]): string {
-  return `[${messages.map((message) => planResendRequests(message).calls[0]!.body).join(",")}]`;
+  return `[${messages.map((message) => planResendRequest(message).body).join(",")}]`;
 }
 
 /** One result per message from the batch response (one id each, in order). */

@@ -9,6 +9,7 @@ import type {
 } from "../../provider.js";
 import type { SecretRedaction } from "../../redact.js";
 import type { SendResult } from "../../result.js";
+import { splitByRecipients } from "../../split.js";
 
 /**
  * One call that reached the test provider.
@@ -49,6 +50,11 @@ export interface TestProviderOptions {
   idempotent?: boolean;
   /** Secrets core should mask in logs, as a real provider declares them. */
   redaction?: SecretRedaction;
+  /**
+   * Declares `split`: batch sends go in calls of at most this many `to` recipients, as an
+   * ESP with a per-call limit would (see `Provider.split`). Default: every send is one call.
+   */
+  splitBatchAt?: number;
   /**
    * Scripts the response: return a SendResult, throw (e.g. an AnymailAPIError), or return
    * `undefined` for the default (every recipient `sent`).
@@ -151,6 +157,12 @@ export function createTestProvider(options: TestProviderOptions = {}): TestProvi
     features: options.features ?? { unsupported: [], quirks: [] },
     idempotent: options.idempotent ?? true,
     ...(options.redaction === undefined ? {} : { redaction: options.redaction }),
+    ...(options.splitBatchAt === undefined
+      ? {}
+      : {
+          split: (message: PreparedMessage) =>
+            splitByRecipients(message, options.splitBatchAt as number),
+        }),
     outbox,
     calls,
     batchCalls,

@@ -12,6 +12,8 @@ const NO_FAULT: FaultPlan = { latencyMs: 0, reset: false, errorStatus: null, dro
 
 export class FaultInjector {
   private config: FaultConfig;
+  /** Per rule: requests seen and faults injected, for `afterRequests` and `maxFaults`. */
+  private counts = new WeakMap<FaultRule, { seen: number; injected: number }>();
 
   constructor(
     config: FaultConfig | undefined,
@@ -22,6 +24,7 @@ export class FaultInjector {
 
   set(config: FaultConfig | undefined): void {
     this.config = config ?? {};
+    this.counts = new WeakMap();
   }
 
   plan(endpoint: string): FaultPlan {
@@ -32,13 +35,24 @@ export class FaultInjector {
     const resetDraw = this.random();
     const errorDraw = this.random();
     const dropDraw = this.random();
-    const reset = resetDraw < (rule.resetRate ?? 0);
-    const error = !reset && errorDraw < (rule.errorRate ?? 0);
+    let count = this.counts.get(rule);
+    if (count === undefined) {
+      count = { seen: 0, injected: 0 };
+      this.counts.set(rule, count);
+    }
+    count.seen++;
+    const armed =
+      count.seen > (rule.afterRequests ?? 0) &&
+      count.injected < (rule.maxFaults ?? Number.POSITIVE_INFINITY);
+    const reset = armed && resetDraw < (rule.resetRate ?? 0);
+    const error = armed && !reset && errorDraw < (rule.errorRate ?? 0);
+    const dropResponse = armed && !reset && !error && dropDraw < (rule.dropResponseRate ?? 0);
+    if (reset || error || dropResponse) count.injected++;
     return {
       latencyMs: rule.latencyMs ?? 0,
       reset,
       errorStatus: error ? (rule.errorStatus ?? 500) : null,
-      dropResponse: !reset && !error && dropDraw < (rule.dropResponseRate ?? 0),
+      dropResponse,
     };
   }
 }
