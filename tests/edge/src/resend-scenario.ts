@@ -126,6 +126,17 @@ function scenario(start: StartApp): void {
     expect(stored!.idempotencyKey, "core sends an idempotency key").toBeTruthy();
   });
 
+  it("a response lost after Resend stored the email: the retry reuses the idempotency key, one email", async () => {
+    emu.setFaults({ "POST /emails": { dropResponseRate: 1, maxFaults: 1 } });
+    try {
+      const messageId = await welcome("carl@example.org");
+      const stored = emu.emails.filter((email) => email.to.includes("carl@example.org"));
+      expect(stored.map((email) => email.id)).toEqual([messageId]);
+    } finally {
+      emu.setFaults(undefined);
+    }
+  });
+
   it("verifies svix-signed tracking webhooks and hands onTracking the normalized events", async () => {
     const messageId = await welcome("bounced@resend.dev");
     await app.logs.waitFor(new RegExp(`^tracking sent ${messageId} bounced@resend\\.dev$`));
