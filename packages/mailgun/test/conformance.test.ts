@@ -34,7 +34,9 @@ async function formFields(request: CapturedRequest): Promise<Record<string, stri
   }).formData();
   const fields: Record<string, string[]> = {};
   for (const [name, value] of form) {
-    (fields[name] ??= []).push(typeof value === "string" ? value : value.name);
+    const values = fields[name] ?? [];
+    values.push(typeof value === "string" ? value : value.name);
+    fields[name] = values;
   }
   return fields;
 }

@@ -3,6 +3,7 @@
 // `broken` makes it wrong in exactly one way, to prove the suite notices.
 import {
   AnymailAPIError,
+  type FeatureQuirk,
   type PreparedMessage,
   type Provider,
   type RecipientStatus,
@@ -12,7 +13,7 @@ import {
 export type Breakage = "template" | "quirk" | "refusal" | "payload";
 
 export function jsonProvider(apiUrl: string, broken?: Breakage): Provider {
-  const quirks: Provider["features"]["quirks"] = [];
+  const quirks: FeatureQuirk[] = [];
   if (broken !== "quirk") {
     quirks.push({
       feature: "multiple tags",
