@@ -20,6 +20,7 @@ export async function benchWebhookBreakdown({ quick }) {
   const n = quick ? 3000 : 10_000;
   const { Webhook } = await import("svix");
   const { resendWebhooks } = await import("@anymail/resend");
+  const { createSvixVerifier } = await import("@anymail/resend/internal-unstable");
   const { createWebhookHandler } = await import("@anymail/webhooks");
   const secret = newSigningSecret();
   const id = "msg_breakdown";
@@ -45,6 +46,14 @@ export async function benchWebhookBreakdown({ quick }) {
   const stage = async (label, fn) => rows.push({ label, us: await time(fn, n) });
   await stage("bare: svix Webhook#verify(body, headers)", () =>
     webhook.verify(deliveredEvent, svixHeaders),
+  );
+  // anymail's own svix verifier, both engines: node:crypto (synchronous, what Node uses)
+  // and Web Crypto (what Workers and browsers use).
+  const viaNode = createSvixVerifier(secret, "bench", "auto");
+  const viaWebCrypto = createSvixVerifier(secret, "bench", "web-crypto");
+  await stage("anymail svix verifier, node:crypto (sync)", () => viaNode(bodyBytes, raw.headers));
+  await stage("anymail svix verifier, Web Crypto (crypto.subtle)", () =>
+    viaWebCrypto(bodyBytes, raw.headers),
   );
   await stage("resendWebhooks().verify()", () => provider.verify("tracking", raw));
   await stage("resendWebhooks().parse() (JSON → TrackingEvent)", () =>

@@ -19,3 +19,5 @@ export type {
   ResendRequest,
 } from "./message-converter.js";
 export { RESEND_MAX_BATCH_SIZE, RESEND_MAX_TO_RECIPIENTS } from "./quirks.js";
+export { createSvixVerifier } from "./webhooks/svix.js";
+export type { SvixVerifier } from "./webhooks/svix.js";

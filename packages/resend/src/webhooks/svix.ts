@@ -9,6 +9,12 @@ import {
 /**
  * Checks one delivery's svix signature; throws (or rejects with)
  * AnymailWebhookValidationFailure when it is not authentic.
+ *
+ * @example
+ * ```ts
+ * const verify: SvixVerifier = createSvixVerifier("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "signingSecret");
+ * await verify(bodyBytes, request.headers); // throws AnymailWebhookValidationFailure if forged
+ * ```
  */
 export type SvixVerifier = (body: Uint8Array, headers: Headers) => void | Promise<void>;
 
@@ -55,6 +61,14 @@ function anyV1Matches(signatures: string, expected: string): boolean {
  * now. It decides as svix 1.x's `Webhook#verify` does (a differential test holds it to
  * that), except that a body that is not valid UTF-8 is checked over its bytes rather than
  * over svix's decoded text. The secret stays in the closure; no message mentions it.
+ * `engine: "web-crypto"` forces the portable path (tests and benchmarks use it on Node).
+ *
+ * @example
+ * ```ts
+ * const verify = createSvixVerifier(secret, "RESEND_SIGNING_SECRET (signingSecret)");
+ * const pending = verify(body, headers); // undefined on node:crypto, a promise on Web Crypto
+ * if (pending !== undefined) await pending;
+ * ```
  */
 export function createSvixVerifier(
   secret: string,

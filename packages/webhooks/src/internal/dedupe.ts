@@ -22,7 +22,9 @@ export interface Deduplicator {
 const succeeded = (reply: WebhookReply) => reply.status >= 200 && reply.status < 300;
 
 export function createDeduplicator(store: ReplayStore | undefined, log: Logger): Deduplicator {
-  const inFlight = new Map<string, Promise<boolean>>();
+  // The first attempt of each key in flight. A waiter maps it to success itself, so a
+  // delivery without a concurrent duplicate pays no extra promise.
+  const inFlight = new Map<string, Promise<WebhookReply>>();
 
   const storeFailed = (error: unknown, fields: Record<string, unknown>) => {
     // The events were handled; a store outage must not make the ESP resend them.
@@ -34,7 +36,8 @@ export function createDeduplicator(store: ReplayStore | undefined, log: Logger):
     });
   };
 
-  const waitForEarlier = (key: string): boolean | Promise<boolean> => inFlight.get(key) ?? false;
+  const waitForEarlier = (key: string): boolean | Promise<boolean> =>
+    inFlight.get(key)?.then(succeeded) ?? false;
 
   return {
     keyOf: (provider, kind, deliveryId) =>
@@ -49,14 +52,22 @@ export function createDeduplicator(store: ReplayStore | undefined, log: Logger):
       return known.then((yes) => yes || waitForEarlier(key));
     },
 
-    async track(key, work) {
-      const outcome = work.then(succeeded);
-      inFlight.set(key, outcome);
-      try {
-        return await work;
-      } finally {
-        if (inFlight.get(key) === outcome) inFlight.delete(key);
-      }
+    track(key, work) {
+      inFlight.set(key, work);
+      const settle = () => {
+        if (inFlight.get(key) === work) inFlight.delete(key);
+      };
+      // One reaction, no async frame: this runs on every first delivery.
+      return work.then(
+        (reply) => {
+          settle();
+          return reply;
+        },
+        (error: unknown) => {
+          settle();
+          throw error;
+        },
+      );
     },
 
     record(key, fields) {
