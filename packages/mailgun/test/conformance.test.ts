@@ -29,7 +29,7 @@ afterAll(async () => {
 
 /** A multipart/form-data body as `{ name: [values…] }` (files by name). */
 async function formFields(request: CapturedRequest): Promise<Record<string, string[]>> {
-  const form = await new Response(request.body, {
+  const form = await new Response(request.text(), {
     headers: { "content-type": request.headers["content-type"] ?? "" },
   }).formData();
   const fields: Record<string, string[]> = {};
