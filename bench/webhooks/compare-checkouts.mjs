@@ -38,6 +38,7 @@ async function checkout(root) {
     resendWebhooks: (await load("@anymail/resend")).resendWebhooks,
     anymailFastify: (await load("@anymail/webhooks/fastify")).anymailFastify,
     anymailExpress: (await load("@anymail/webhooks/express")).anymailExpress,
+    unstable: await load("@anymail/resend/internal-unstable"),
   };
 }
 
@@ -196,6 +197,18 @@ const verifyVariants = [
     };
   }),
 ];
+// This checkout's verifier alone, on both engines, where it has one.
+const { createSvixVerifier } = current.unstable;
+if (createSvixVerifier) {
+  const headers = new Headers(staticHeaders);
+  for (const engine of ["auto", "web-crypto"]) {
+    const verify = createSvixVerifier(secret, "bench", engine);
+    verifyVariants.push({
+      label: `this checkout's svix verifier alone, ${engine === "auto" ? "node:crypto" : "Web Crypto"}`,
+      run: () => verify(body, headers),
+    });
+  }
+}
 const verifyBest = await (async () => {
   const best = verifyVariants.map(() => Number.POSITIVE_INFINITY);
   for (let round = -2; round < rounds; round++) {
