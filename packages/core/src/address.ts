@@ -1,7 +1,7 @@
-import type emailAddresses from "email-addresses";
 import { AnymailInvalidAddress } from "./errors.js";
 import { matchSimpleMailbox, type RawMailbox } from "./internal/address-fast-path.js";
-import { lazyRequire } from "./internal/lazy-require.js";
+import type { FullParser } from "./internal/runtime/full-parser.js";
+import { fullParser } from "./internal/runtime/full-parser.node.js";
 import {
   BIDI_CONTROL,
   CR_OR_LF,
@@ -198,9 +198,6 @@ function evictOldest(): void {
   if (next.done !== true) parseCache.delete(next.value);
 }
 
-type ParseAddresses = typeof emailAddresses;
-let fullParser: ParseAddresses | undefined;
-
 /**
  * Parses with the complete RFC 5322/6532 parser (`email-addresses`, loaded on first use:
  * it adds ~20 ms to importing core). Exported for the test that pins the fast path to it.
@@ -222,10 +219,10 @@ export function parseWithFullParser(input: string, field: string): EmailAddress[
   if (input.trim() === "") throw invalid(field, input, "is empty");
   if (!isWellFormedText(input))
     throw invalid(field, input, "contains invalid UTF-16 (a lone surrogate)");
-  fullParser ??= lazyRequire<ParseAddresses>("email-addresses");
-  let parsed: ReturnType<ParseAddresses>;
+  const parse = fullParser();
+  let parsed: ReturnType<FullParser>;
   try {
-    parsed = fullParser({ input, rfc6532: true, startAt: "address-list" });
+    parsed = parse({ input, rfc6532: true, startAt: "address-list" });
   } catch (cause) {
     // The parser recurses per nesting level; pathological input (thousands of nested
     // comments) overflows the stack. That is bad input, not a crash.

@@ -1,6 +1,5 @@
-import type mimeTypes from "mime-types";
+import { mimeTypeForFilename } from "./content-types.js";
 import { AnymailSerializationError } from "./errors.js";
-import { lazyRequire } from "./internal/lazy-require.js";
 import { assertHeaderSafe } from "./internal/header-policy.js";
 import { BIDI_CONTROL, describeCharacter, isWellFormedText } from "./internal/text.js";
 import type { Attachment } from "./message.js";
@@ -67,18 +66,11 @@ export function normalizeAttachment(
   return normalized;
 }
 
-type MimeTypes = typeof mimeTypes;
-let mime: MimeTypes | undefined;
-
-/** The type a filename implies. mime-types parses all of mime-db when loaded, so on first use. */
-function lookupType(filename: string): string | false {
-  mime ??= lazyRequire<MimeTypes>("mime-types");
-  return mime.lookup(filename);
-}
-
 function resolveContentType(givenType: string | undefined, filename: string | undefined): string {
   const base =
-    givenType?.trim() || (filename ? lookupType(filename) : false) || "application/octet-stream";
+    givenType?.trim() ||
+    (filename ? mimeTypeForFilename(filename) : undefined) ||
+    "application/octet-stream";
   if (!/^text\//i.test(base) || /;\s*charset\s*=/i.test(base)) return base;
   return `${base}; charset="utf-8"`;
 }

@@ -67,6 +67,7 @@ export type {
 export { ADDRESS_LIMITS, formatAddress, parseAddress, parseAddressList } from "./address.js";
 export { inlineImage, normalizeAttachment } from "./attachments.js";
 export type { InlineImageOptions } from "./attachments.js";
+export { extensionsForMimeType, mimeTypeForFilename } from "./content-types.js";
 export { createInboundMessage, decodeInboundText } from "./inbound.js";
 export type {
   InboundAttachment,

@@ -1,13 +1,15 @@
 import { encodeFormData } from "./internal/form-body.js";
-import { AnymailAPIError, type Logger, redactSecrets, type SecretRedaction } from "@anymail/core";
-import { classifyFailure, describeFailure } from "./internal/transport/failure.js";
-import { type FetchLike, fetchTransport } from "./internal/transport/fetch.js";
 import {
-  BodyTooLarge,
-  type Transport,
-  type TransportResponse,
-} from "./internal/transport/transport.js";
-import { undiciTransport } from "./internal/transport/undici.js";
+  AnymailAPIError,
+  AnymailError,
+  type Logger,
+  redactSecrets,
+  type SecretRedaction,
+} from "@anymail/core";
+import { classifyFailure, describeFailure } from "./internal/transport/failure.js";
+import type { FetchLike } from "./internal/transport/fetch.js";
+import { selectTransport } from "./internal/transport/select.js";
+import { BodyTooLarge, type TransportResponse } from "./internal/transport/transport.js";
 
 export type { FetchLike } from "./internal/transport/fetch.js";
 
@@ -120,15 +122,22 @@ export interface HttpClient {
 export interface HttpClientOptions {
   /** Provider name put on errors, e.g. `"Resend"`. */
   provider: string;
-  /** Connections per origin (undici `Agent` `connections`); default unlimited. */
+  /** Connections per origin (undici `Agent` `connections`); default unlimited. Ignored on the `fetch` path. */
   connections?: number;
   /** Send through this undici dispatcher instead of an own pool; never closed by the client. */
   dispatcher?: import("undici").Dispatcher;
-  /** Connect limit of the own pool (undici `connect.timeout`); default undici's 10 s. */
+  /**
+   * Connect limit of the own pool (undici `connect.timeout`); default undici's 10 s. On the
+   * `fetch` path the connect counts against `timeoutMs` instead.
+   */
   connectTimeoutMs?: number;
   /**
-   * Send with this `fetch` instead of undici (edge runtimes, proxies, instrumentation).
-   * undici is then never loaded.
+   * Send with this `fetch` instead of undici (proxies, instrumentation, a runtime's own
+   * `fetch` forced on Node); undici is then never loaded. Without it, the client takes
+   * undici's pool where undici loads and can send (Node), else the runtime's global
+   * `fetch` (workerd, Deno and browsers through the edge build; Bun, whose `undici` has no
+   * `request()`). With `fetch`, a failure after the request started counts as possibly
+   * written unless the error says the connection never opened.
    */
   fetch?: FetchLike;
   /** Default body limit of every request. Default 10 MiB. */
@@ -179,7 +188,8 @@ export const EXACT_TIMER_BELOW_MS = 5_000;
 
 /**
  * Creates the client a provider sends (and downloads) through: undici's keep-alive pool,
- * loaded on the first request so importing a provider stays cheap, or the `fetch` given.
+ * loaded on the first request so importing a provider stays cheap, the `fetch` given, or
+ * the runtime's `fetch` where undici can't be used (edge runtimes, Bun).
  * Every failure is an `AnymailAPIError` whose `kind` says whether the request may have
  * been written (`"connect"`: never).
  *
@@ -192,16 +202,7 @@ export const EXACT_TIMER_BELOW_MS = 5_000;
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { provider } = options;
-  const transport: Transport =
-    options.fetch === undefined
-      ? undiciTransport({
-          ...(options.connections === undefined ? {} : { connections: options.connections }),
-          ...(options.connectTimeoutMs === undefined
-            ? {}
-            : { connectTimeoutMs: options.connectTimeoutMs }),
-          ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
-        })
-      : fetchTransport(options.fetch);
+  const transport = selectTransport(options);
   const defaultMax = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const debug = options.debugApiRequests === true;
 
@@ -355,8 +356,9 @@ function toApiError(
   cause: unknown,
   outer: AbortSignal | undefined,
   exact: ExactTimer | undefined,
-): AnymailAPIError {
-  if (cause instanceof AnymailAPIError) return cause;
+): AnymailError {
+  // An AnymailAPIError of a transport, or no transport at all (AnymailImproperlyInstalled).
+  if (cause instanceof AnymailError) return cause;
   if (outer?.aborted) return aborted(provider, target, cause);
   if (cause instanceof BodyTooLarge) {
     return new AnymailAPIError(

@@ -53,6 +53,7 @@ export {
 export { createLazyRequire, isModuleNotFound, loadOptional } from "./lazy.js";
 export type { LazyRequire, OptionalPackage } from "./lazy.js";
 export { toJson } from "./json.js";
+export { fromBase64, toBase64 } from "./base64.js";
 export { mergeEspExtra } from "./merge.js";
 export { defineRedaction } from "./redaction.js";
 export type { ProviderSecrets } from "./redaction.js";

@@ -1,6 +1,12 @@
 import type { AnymailAPIError, LogRecord } from "@anymail/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpClient, defineRedaction, type HttpClient } from "../src/index.js";
+import {
+  apiErrorFromResponse,
+  createHttpClient,
+  defineRedaction,
+  type HttpClient,
+  toEspResponse,
+} from "../src/index.js";
 import { closedPort, startDroppingServer, startServer } from "./support/server.js";
 
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -29,6 +35,10 @@ beforeAll(async () => {
       for (let i = 0; i < 16; i++) res.write(Buffer.alloc(4096, 98));
       res.end();
     },
+    "/limited": (_req, res) =>
+      res
+        .writeHead(429, { "retry-after": "7", "content-type": "application/json" })
+        .end('{"message":"slow down"}'),
     "/redirect": (_req, res) => res.writeHead(302, { location: "/echo" }).end(),
     "/error": (_req, res) =>
       res
@@ -52,11 +62,22 @@ async function failure(promise: Promise<unknown>): Promise<AnymailAPIError> {
   return outcome as AnymailAPIError;
 }
 
+// The edge build (what workerd, Deno and browsers resolve), run here on Node: it never
+// loads undici and finds the runtime's fetch on its own. Built by `pnpm build` first.
+const edge = (await import(new URL("../dist/edge/index.js", import.meta.url).href)) as {
+  createHttpClient: typeof createHttpClient;
+};
+
+// The same cases on every path a request can take.
 const transports: [string, () => HttpClient][] = [
   ["undici", () => createHttpClient({ provider: "Example" })],
   [
     "fetch",
     () => createHttpClient({ provider: "Example", fetch: (url, init) => fetch(url, init) }),
+  ],
+  [
+    "the edge build (runtime fetch, found on its own)",
+    () => edge.createHttpClient({ provider: "Example" }),
   ],
 ];
 
@@ -78,6 +99,23 @@ describe.each(transports)("createHttpClient over %s", (_name, make) => {
       timeoutMs: 5_000,
     });
     expect(missing.status).toBe(404);
+    await http.close();
+  });
+
+  it("a 429 with Retry-After becomes a retryable error that says when", async () => {
+    const http = make();
+    const response = toEspResponse(
+      await http.request({
+        method: "POST",
+        url: `${server.origin}/limited`,
+        headers: {},
+        body: "{}",
+        timeoutMs: 5_000,
+      }),
+    );
+    expect(response).toMatchObject({ status: 429, body: { message: "slow down" } });
+    const error = apiErrorFromResponse("Example", response, { retryable: true });
+    expect(error).toMatchObject({ statusCode: 429, retryable: true, retryAfterMs: 7_000 });
     await http.close();
   });
 

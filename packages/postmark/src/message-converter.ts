@@ -4,8 +4,7 @@ import {
   type NormalizedAttachment,
   type PreparedMessage,
 } from "@anymail/core";
-import { mergeEspExtra, toJson } from "@anymail/http";
-import { toBase64 } from "./internal/base64.js";
+import { mergeEspExtra, toBase64, toJson } from "@anymail/http";
 
 /**
  * One attachment as Postmark's email API takes it.

@@ -1,4 +1,4 @@
-import { mergeEspExtra, toJson } from "@anymail/http";
+import { mergeEspExtra, toBase64, toJson } from "@anymail/http";
 import type { EmailAddress, NormalizedAttachment, PreparedMessage } from "@anymail/core";
 import { generatedFilename } from "./internal/attachment-names.js";
 
@@ -90,8 +90,7 @@ const formatted = (addresses: readonly EmailAddress[]) => addresses.map((a) => a
 function attachmentPayload(attachment: NormalizedAttachment): ResendAttachmentPayload {
   const { content } = attachment;
   const payload: ResendAttachmentPayload = {
-    // A Buffer view over the same memory: no copy before encoding.
-    content: Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString("base64"),
+    content: toBase64(content),
     // With ignoreUnsupportedFeatures an unknown unnamed type goes out as "" (as anymail does).
     filename:
       attachment.filename !== undefined && attachment.filename !== ""

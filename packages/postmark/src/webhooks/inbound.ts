@@ -4,7 +4,7 @@ import {
   type InboundEvent,
   type InboundMessageFields,
 } from "@anymail/core";
-import { fromBase64 } from "../internal/base64.js";
+import { fromBase64 } from "@anymail/http";
 import { isJsonObject, type JsonObject, optionalString } from "./payload.js";
 
 type Header = { name: string; value: string };

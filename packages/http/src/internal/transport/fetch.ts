@@ -18,6 +18,7 @@ export type FetchLike = (input: URL, init: RequestInit) => Promise<Response>;
  */
 export function fetchTransport(fetchImpl: FetchLike): Transport {
   return {
+    name: "fetch",
     async send(request) {
       const timer = new ChunkTimer(request.timeoutMs);
       const signal =

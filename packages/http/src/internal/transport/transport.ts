@@ -4,6 +4,8 @@
  * own failures through `classifyFailure` so every provider sees the same error kinds.
  */
 export interface Transport {
+  /** Which implementation carries the requests (tests and debugging). */
+  readonly name: "undici" | "fetch";
   /** Sends one request and resolves when the response headers arrived. */
   send(request: TransportRequest): Promise<TransportResponse>;
   /** Releases pooled connections; a later request may open new ones. */

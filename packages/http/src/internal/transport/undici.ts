@@ -1,34 +1,23 @@
 import type { Agent, Dispatcher } from "undici";
 import { BodyTooLarge, type Transport, type TransportResponse } from "./transport.js";
 
-/** Options of {@link undiciTransport}. */
-export interface UndiciTransportOptions {
+/** Options of the kit's own undici pool. */
+export interface UndiciPoolOptions {
   /** Connections per origin of the own pool; default unlimited (undici's default). */
   connections?: number;
   /** Connect limit of the own pool (undici `connect.timeout`). */
   connectTimeoutMs?: number;
-  /** Send through this dispatcher instead of an own pool; never closed here. */
-  dispatcher?: Dispatcher;
 }
 
 /**
- * undici's keep-alive `Agent`, loaded and built on the first request (so importing a
- * provider stays cheap, and nothing loads undici where a `fetch` transport is used).
+ * A transport over an undici dispatcher: the kit's own keep-alive `Agent` (`owned`, closed
+ * by `close()`) or one the user injected (never closed here).
  */
-export function undiciTransport(options: UndiciTransportOptions): Transport {
-  const injected = options.dispatcher;
-  let own: Promise<Dispatcher> | undefined;
-
-  function dispatcher(): Dispatcher | Promise<Dispatcher> {
-    if (injected !== undefined) return injected;
-    own ??= import("undici").then(({ Agent }) => new Agent(agentOptions(options)));
-    return own;
-  }
-
+export function undiciTransport(dispatcher: Dispatcher, owned: boolean): Transport {
   return {
+    name: "undici",
     async send(request) {
-      const client = await dispatcher();
-      const response = await client.request({
+      const response = await dispatcher.request({
         origin: request.url.origin,
         path: request.url.pathname + request.url.search,
         method: request.method as Dispatcher.HttpMethod,
@@ -42,14 +31,13 @@ export function undiciTransport(options: UndiciTransportOptions): Transport {
       return wrap(response);
     },
     async close() {
-      const pending = own;
-      own = undefined;
-      if (pending !== undefined) await (await pending).close();
+      if (owned) await dispatcher.close();
     },
   };
 }
 
-function agentOptions(options: UndiciTransportOptions): Agent.Options {
+/** undici `Agent` options of the kit's own pool. */
+export function agentOptions(options: UndiciPoolOptions): Agent.Options {
   const agent: Agent.Options = {};
   if (options.connections !== undefined) agent.connections = options.connections;
   if (options.connectTimeoutMs !== undefined) agent.connect = { timeout: options.connectTimeoutMs };
