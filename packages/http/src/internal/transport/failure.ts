@@ -55,7 +55,24 @@ export function classifyFailure(error: unknown): FailureClass {
   if (codes.some((code) => TIMEOUT_CODES.has(code))) return "timeout";
   // A code of an opened socket (reset, closed, broken pipe) anywhere makes it ambiguous.
   if (codes.some((code) => AFTER_OPEN_CODES.has(code))) return "network";
-  return codes.some(isConnectCode) ? "connect" : "network";
+  if (codes.some(isConnectCode)) return "connect";
+  // Deno's fetch has no codes; its HTTP client names the stage that failed.
+  return codes.length === 0 && messagesOf(error).some((m) => DENO_CONNECT.test(m))
+    ? "connect"
+    : "network";
+}
+
+/**
+ * Deno's fetch (hyper) failing before the connection opened: "client error (Connect):
+ * tcp connect error: Connection refused", DNS and TLS alike. After the request started it
+ * says "(SendRequest)" instead. Node and Bun give codes; workerd says only "Network
+ * connection lost." either way, which stays ambiguous.
+ */
+const DENO_CONNECT = /\bclient error \(Connect\)/;
+
+function messagesOf(error: unknown, depth = 0): string[] {
+  if (!(error instanceof Error) || depth > 4) return [];
+  return [error.message, ...messagesOf(error.cause, depth + 1)];
 }
 
 /** Codes that only an opened connection produces. */
