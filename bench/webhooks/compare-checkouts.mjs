@@ -38,13 +38,16 @@ async function checkout(root) {
     resendWebhooks: (await load("@anymail/resend")).resendWebhooks,
     anymailFastify: (await load("@anymail/webhooks/fastify")).anymailFastify,
     anymailExpress: (await load("@anymail/webhooks/express")).anymailExpress,
+    unstable: await load("@anymail/resend/internal-unstable"),
   };
 }
 
 const here = resolve(new URL("../..", import.meta.url).pathname);
+const current = await checkout(here);
 const trees = [
-  { label: "this checkout", ...(await checkout(here)) },
+  { label: "this checkout", ...current },
   { label: `other (${otherArg})`, ...(await checkout(resolve(otherArg))) },
+  { label: "this checkout, verify() by svix (diagnostic)", ...current, svixVerify: true },
 ];
 const secret = newSigningSecret();
 const sign = signer(secret);
@@ -64,11 +67,35 @@ function deliveryHeaders(id) {
 const nextHeaders = () =>
   mode === "static" ? staticHeaders : deliveryHeaders(`msg_${(sequence++).toString(36)}`);
 
-const anymailOptions = (tree) => ({
-  providers: [tree.resendWebhooks({ signingSecret: secret })],
-  onTracking: () => {},
-  ...(mode === "static" ? { replayStore: false } : {}),
-});
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/**
+ * Resend's provider with its verify() swapped for svix's (as before the own verifier), the
+ * rest unchanged: tells what the adapter path alone costs, apart from the verifier.
+ */
+function withSvixVerify(provider) {
+  const webhook = new Webhook(secret);
+  return {
+    ...provider,
+    async verify(_kind, request) {
+      const headers = {};
+      for (const name of ["svix-id", "svix-timestamp", "svix-signature"]) {
+        headers[name] = request.headers.get(name) ?? "";
+      }
+      webhook.verify(decoder.decode(request.body), headers);
+      return { deliveryId: headers["svix-id"] };
+    },
+  };
+}
+
+const anymailOptions = (tree) => {
+  const provider = tree.resendWebhooks({ signingSecret: secret });
+  return {
+    providers: [tree.svixVerify ? withSvixVerify(provider) : provider],
+    onTracking: () => {},
+    ...(mode === "static" ? { replayStore: false } : {}),
+  };
+};
 
 async function fastifyRoute(tree) {
   const app = Fastify({ logger: false });
@@ -102,6 +129,8 @@ function expressRoute(tree) {
   return (headers) =>
     inject(app, { method: "POST", url: webhookPath, headers, payload: deliveredEvent });
 }
+
+const signed = (us) => `${us < 0 ? "−" : "+"}${Math.abs(us).toFixed(1)} µs`;
 
 /** Interleaved chunks; the best chunk of each variant, in µs per call. */
 async function race(variants) {
@@ -144,7 +173,7 @@ for (const [framework, route] of [
       framework,
       variant.label,
       `${best[index].toFixed(1)} µs`,
-      index === 0 ? "" : `+${(best[index] - best[0]).toFixed(1)} µs`,
+      index === 0 ? "" : signed(best[index] - best[0]),
       `${(best[0] / best[index]).toFixed(2)}×`,
     ]);
   }
@@ -159,7 +188,7 @@ const verifyVariants = [
     label: "svix Webhook#verify (the bare routes' check)",
     run: () => svixWebhook.verify(deliveredEvent, staticHeaders),
   },
-  ...trees.map((tree) => {
+  ...trees.slice(0, 2).map((tree) => {
     const provider = tree.resendWebhooks({ signingSecret: secret });
     const request = { method: "POST", url: webhookPath, headers: new Headers(staticHeaders), body };
     return {
@@ -168,6 +197,18 @@ const verifyVariants = [
     };
   }),
 ];
+// This checkout's verifier alone, on both engines, where it has one.
+const { createSvixVerifier } = current.unstable;
+if (createSvixVerifier) {
+  const headers = new Headers(staticHeaders);
+  for (const engine of ["auto", "web-crypto"]) {
+    const verify = createSvixVerifier(secret, "bench", engine);
+    verifyVariants.push({
+      label: `this checkout's svix verifier alone, ${engine === "auto" ? "node:crypto" : "Web Crypto"}`,
+      run: () => verify(body, headers),
+    });
+  }
+}
 const verifyBest = await (async () => {
   const best = verifyVariants.map(() => Number.POSITIVE_INFINITY);
   for (let round = -2; round < rounds; round++) {

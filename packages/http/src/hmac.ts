@@ -1,3 +1,5 @@
+import { toBase64 } from "./base64.js";
+
 /**
  * How {@link createHmacSha256} encodes a MAC.
  *
@@ -66,13 +68,12 @@ const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(
 
 function encode(mac: ArrayBuffer, encoding: MacEncoding): string {
   const bytes = new Uint8Array(mac);
-  let out = "";
   if (encoding === "hex") {
+    let out = "";
     for (const byte of bytes) out += HEX[byte];
     return out;
   }
-  for (const byte of bytes) out += String.fromCharCode(byte);
-  return btoa(out);
+  return toBase64(bytes);
 }
 
 function concat(parts: readonly (string | Uint8Array)[]): Uint8Array<ArrayBuffer> {

@@ -1,6 +1,7 @@
 import { AnymailConfigurationError, AnymailWebhookValidationFailure } from "@anymail/core";
 import {
   createHmacSha256,
+  fromBase64,
   type HmacEngine,
   type HmacSha256,
   timingSafeEqualStrings,
@@ -30,10 +31,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 export function svixSecretKey(secret: string): Uint8Array | undefined {
   const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
   if (encoded === "" || !BASE64.test(encoded)) return undefined;
-  const binary = atob(encoded);
-  const key = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) key[i] = binary.charCodeAt(i);
-  return key;
+  return fromBase64(encoded);
 }
 
 /** svix's header names, `svix-*` first, then the Standard Webhooks `webhook-*` ones. */

@@ -2,7 +2,8 @@ import { resendWebhooks } from "@anymail/resend";
 import { type AnymailNextHandlers, anymailNext } from "@anymail/webhooks/next";
 import { recordEvent } from "../../../lib/event-log";
 
-// Signature checks use svix over the raw body: Node runtime, and never cached.
+// Signature checks run over the raw body; the Node runtime shares the in-memory event log
+// with the page that lists it. Never cached.
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
