@@ -47,7 +47,7 @@ export function __name__(options: __Name__Options = {}): Provider {
   const http = createHttpClient({
     provider: "__Name__",
     redaction: config.redaction,
-X
+    // Same answer as `idempotent` below; false keeps Deno's fetch from re-sending a request.
     idempotent: true,
   });
   const url = new URL("emails", config.apiUrl);
