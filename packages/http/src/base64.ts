@@ -1,18 +1,4 @@
-import { portableToBase64 } from "./internal/base64-portable.js";
-
-// Node's Buffer where it exists (fastest there); btoa/atob elsewhere (edge runtimes have
-// no Buffer without Node compatibility).
-const NodeBuffer = (
-  globalThis as {
-    Buffer?: {
-      from(
-        buffer: ArrayBufferLike,
-        byteOffset: number,
-        length: number,
-      ): { toString(encoding: "base64"): string };
-    };
-  }
-).Buffer;
+import { encodeBase64 } from "./internal/encode-base64.node.js";
 
 /**
  * Base64 of the bytes (standard alphabet, padded), on every runtime: attachments in JSON
@@ -24,10 +10,7 @@ const NodeBuffer = (
  * ```
  */
 export function toBase64(bytes: Uint8Array): string {
-  if (NodeBuffer !== undefined) {
-    return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
-  }
-  return portableToBase64(bytes);
+  return encodeBase64(bytes);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { portableToBase64 } from "../src/internal/base64-portable.js";
+import { encodeBase64 as edgeEncode } from "../src/internal/encode-base64.edge.js";
 import { fromBase64, toBase64 } from "../src/index.js";
 
 function randomBytes(length: number, seed: number): Uint8Array {
@@ -20,6 +21,7 @@ describe("base64", () => {
     const bytes = randomBytes(length, length + 1);
     const expected = Buffer.from(bytes).toString("base64");
     expect(toBase64(bytes)).toBe(expected);
+    expect(edgeEncode(bytes)).toBe(expected);
     expect(portableToBase64(bytes)).toBe(expected);
     expect(fromBase64(expected)).toEqual(bytes);
   });

@@ -1,11 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { selectTransport } from "../src/internal/transport/select.js";
+import { unpooledClientMaker as edgeMaker } from "../src/internal/transport/unpooled-client.edge.js";
+import { unpooledClientMaker as nodeMaker } from "../src/internal/transport/unpooled-client.node.js";
 import { startServer } from "./support/server.js";
 
 // Deno's fetch re-sends a request by itself when a kept-alive connection closes after the
 // server read it (tests/edge shows a Postmark send stored twice). Here, on Node, the part the
-// kit controls: which requests go through an unpooled Deno.HttpClient. `Deno` is the one
-// global of that runtime the kit reads; the requests themselves are real.
+// kit controls, with the edge build's hook (Deno resolves the edge build): which requests go
+// through an unpooled Deno.HttpClient. `Deno` is the one global of that runtime the kit
+// reads; the requests themselves are real.
 let server: Awaited<ReturnType<typeof startServer>>;
 beforeAll(async () => {
   server = await startServer({ "/x": (_req, res) => res.writeHead(200).end("ok") });
@@ -40,13 +43,16 @@ describe("fresh connections where fetch could re-send (Deno)", () => {
   it("a non-idempotent provider's POSTs go through one client without idle connections", async () => {
     const made = denoGlobal();
     const clients: unknown[] = [];
-    const transport = selectTransport({
-      provider: "Example",
-      fetch: (url, init) => {
-        clients.push((init as { client?: unknown }).client);
-        return fetch(url, init);
+    const transport = selectTransport(
+      {
+        provider: "Example",
+        fetch: (url, init) => {
+          clients.push((init as { client?: unknown }).client);
+          return fetch(url, init);
+        },
       },
-    });
+      { unpooledClientMaker: edgeMaker },
+    );
     expect((await send(transport, "POST")).status).toBe(200);
     expect((await send(transport, "POST")).status).toBe(200);
     expect((await send(transport, "GET")).status).toBe(200);
@@ -61,29 +67,41 @@ describe("fresh connections where fetch could re-send (Deno)", () => {
   it("an idempotent provider (Resend: Idempotency-Key) keeps the pool", async () => {
     const made = denoGlobal();
     const clients: unknown[] = [];
-    const transport = selectTransport({
-      provider: "Example",
-      idempotent: true,
-      fetch: (url, init) => {
-        clients.push((init as { client?: unknown }).client);
-        return fetch(url, init);
+    const transport = selectTransport(
+      {
+        provider: "Example",
+        idempotent: true,
+        fetch: (url, init) => {
+          clients.push((init as { client?: unknown }).client);
+          return fetch(url, init);
+        },
       },
-    });
+      { unpooledClientMaker: edgeMaker },
+    );
     expect((await send(transport, "POST")).status).toBe(200);
     expect(made).toEqual([]);
     expect(clients).toEqual([undefined]);
   });
 
   it("elsewhere (no Deno.createHttpClient) nothing changes", async () => {
+    expect(edgeMaker()).toBeUndefined();
     const clients: unknown[] = [];
-    const transport = selectTransport({
-      provider: "Example",
-      fetch: (url, init) => {
-        clients.push((init as { client?: unknown }).client);
-        return fetch(url, init);
+    const transport = selectTransport(
+      {
+        provider: "Example",
+        fetch: (url, init) => {
+          clients.push((init as { client?: unknown }).client);
+          return fetch(url, init);
+        },
       },
-    });
+      { unpooledClientMaker: edgeMaker },
+    );
     expect((await send(transport, "POST")).status).toBe(200);
     expect(clients).toEqual([undefined]);
+  });
+
+  it("the Node build (Node, Bun) never makes one: their fetch doesn't re-send", () => {
+    denoGlobal();
+    expect(nodeMaker()).toBeUndefined();
   });
 });

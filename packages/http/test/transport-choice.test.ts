@@ -26,7 +26,7 @@ async function sendOk(transport: ReturnType<typeof selectTransport>): Promise<st
 
 describe("which transport a client uses", () => {
   it("Node: undici's pool, loaded on the first request", async () => {
-    const transport = selectTransport({ provider: "Example" }, nodeLoader);
+    const transport = selectTransport({ provider: "Example" }, { loadUndici: nodeLoader });
     expect(await sendOk(transport)).toBe("ok");
     expect((await transport.resolve()).name).toBe("undici");
     await transport.close();
@@ -37,7 +37,7 @@ describe("which transport a client uses", () => {
 
   it("the edge build: the runtime's fetch, undici never loaded", async () => {
     expect(await edgeLoader()).toBeUndefined();
-    const transport = selectTransport({ provider: "Example" }, edgeLoader);
+    const transport = selectTransport({ provider: "Example" }, { loadUndici: edgeLoader });
     expect(await sendOk(transport)).toBe("ok");
     expect((await transport.resolve()).name).toBe("fetch");
   });
@@ -46,7 +46,7 @@ describe("which transport a client uses", () => {
     // Bun answers import("undici") with its own module: an Agent class without request().
     class Agent {}
     const bunLike = { Agent } as unknown as UndiciModule;
-    const transport = selectTransport({ provider: "Example" }, async () => bunLike);
+    const transport = selectTransport({ provider: "Example" }, { loadUndici: async () => bunLike });
     expect(await sendOk(transport)).toBe("ok");
     expect((await transport.resolve()).name).toBe("fetch");
   });
@@ -76,7 +76,7 @@ describe("which transport a client uses", () => {
 
   it("neither undici nor fetch: AnymailImproperlyInstalled naming undici, then a retry can succeed", async () => {
     vi.stubGlobal("fetch", undefined);
-    const transport = selectTransport({ provider: "Example" }, edgeLoader);
+    const transport = selectTransport({ provider: "Example" }, { loadUndici: edgeLoader });
     await expect(sendOk(transport)).rejects.toMatchObject({
       code: "improperly_installed",
       packageName: "undici",

@@ -1,4 +1,4 @@
-import { type DenoHttpClient, isSafeMethod, unpooledClientMaker } from "./deno-client.js";
+import { type DenoHttpClient, isSafeMethod, type UnpooledClientMaker } from "./unpooled-client.js";
 import { BodyTooLarge, type Transport, type TransportResponse } from "./transport.js";
 
 /**
@@ -15,11 +15,11 @@ export type FetchLike = (input: URL, init: RequestInit) => Promise<Response>;
 /** Options of {@link fetchTransport}. */
 export interface FetchTransportOptions {
   /**
-   * The ESP de-duplicates a request that arrives twice (idempotency key). When false, a
-   * request that isn't GET/HEAD goes over a fresh connection where the runtime's fetch would
-   * otherwise re-send it by itself (Deno; see deno-client.ts).
+   * Where the runtime's fetch would re-send a request by itself (Deno) and the ESP doesn't
+   * de-duplicate: every request but GET/HEAD goes through one client made by this, which
+   * keeps no idle connection to re-send on (see unpooled-client.edge.ts).
    */
-  idempotent: boolean;
+  makeUnpooled?: UnpooledClientMaker | undefined;
 }
 
 /**
@@ -27,8 +27,11 @@ export interface FetchTransportOptions {
  * `timeoutMs` bounds the wait for the headers and then each body chunk with a timer of
  * its own, as `fetch` has none. Redirects are never followed here (the client decides).
  */
-export function fetchTransport(fetchImpl: FetchLike, options: FetchTransportOptions): Transport {
-  const makeUnpooled = options.idempotent ? undefined : unpooledClientMaker();
+export function fetchTransport(
+  fetchImpl: FetchLike,
+  options: FetchTransportOptions = {},
+): Transport {
+  const { makeUnpooled } = options;
   let unpooled: DenoHttpClient | undefined;
   return {
     name: "fetch",

@@ -4,6 +4,16 @@ import type { Transport } from "./transport.js";
 import { agentOptions, type UndiciPoolOptions, undiciTransport } from "./undici.js";
 import { isUsableUndici, type UndiciModule } from "./undici-loader.js";
 import { loadUndici } from "./undici-loader.node.js";
+import type { UnpooledClientMaker } from "./unpooled-client.js";
+import { unpooledClientMaker } from "./unpooled-client.node.js";
+
+/** What differs by build (the `.node.ts` / `.edge.ts` twins); tests pass either. */
+export interface RuntimeHooks {
+  loadUndici(): Promise<UndiciModule | undefined>;
+  unpooledClientMaker(): UnpooledClientMaker | undefined;
+}
+
+const THIS_BUILD: RuntimeHooks = { loadUndici, unpooledClientMaker };
 
 /** What decides the transport: the client's options. */
 export interface TransportChoice extends UndiciPoolOptions {
@@ -29,13 +39,16 @@ export interface SelectedTransport extends Omit<Transport, "name"> {
  */
 export function selectTransport(
   options: TransportChoice,
-  load: () => Promise<UndiciModule | undefined> = loadUndici,
+  hooks: Partial<RuntimeHooks> = {},
 ): SelectedTransport {
-  const fetchOptions = { idempotent: options.idempotent === true };
+  const runtime = { ...THIS_BUILD, ...hooks };
+  const fetchOptions = {
+    makeUnpooled: options.idempotent === true ? undefined : runtime.unpooledClientMaker(),
+  };
   if (options.fetch !== undefined) return settled(fetchTransport(options.fetch, fetchOptions));
   if (options.dispatcher !== undefined) return settled(undiciTransport(options.dispatcher, false));
   return lazy(async () => {
-    const undici = await load();
+    const undici = await runtime.loadUndici();
     if (isUsableUndici(undici)) {
       return undiciTransport(new undici.Agent(agentOptions(options)), true);
     }
