@@ -1,7 +1,8 @@
 // The provider switch: the page sends through Resend or Postmark (both emulated), and the
 // quirks panel shows the active provider's feature table.
-import { mailgunFeatureTable } from "@anymail/mailgun";
-import { postmarkFeatureTable } from "@anymail/postmark";
+import { featureTable } from "@anymail/core";
+import { mailgunFeatures } from "@anymail/mailgun";
+import { postmarkFeatures } from "@anymail/postmark";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Playground, startPlayground } from "../src/playground.js";
@@ -30,11 +31,11 @@ describe("the provider registry over the JSON API", () => {
     expect(info.providers.map((p) => p.id)).toEqual(["resend", "postmark", "mailgun"]);
     const postmark = info.providers.find((p) => p.id === "postmark")!;
     expect(postmark.quirks.map((q) => q.feature)).toEqual(
-      postmarkFeatureTable().map((row) => row.feature),
+      featureTable(postmarkFeatures()).map((row) => row.feature),
     );
     const mailgun = info.providers.find((p) => p.id === "mailgun")!;
     expect(mailgun.quirks.map((q) => q.feature)).toEqual(
-      mailgunFeatureTable().map((row) => row.feature),
+      featureTable(mailgunFeatures()).map((row) => row.feature),
     );
     expect(Object.keys(playground.emulators)).toEqual(["resend", "postmark", "mailgun"]);
   });
@@ -108,7 +109,7 @@ describe.skipIf(unavailable !== undefined)(title, () => {
   it("switches the quirks panel and the sample recipient to Postmark's, and back", async () => {
     await expect(page.locator("#quirks-title").textContent()).resolves.toBe("Postmark quirks");
     await expect(page.getByTestId("quirk-row").count()).resolves.toBe(
-      postmarkFeatureTable().length,
+      featureTable(postmarkFeatures()).length,
     );
     await expect(page.getByTestId("quirks").textContent()).resolves.toContain("multiple tags");
     await expect(page.getByTestId("field-to").inputValue()).resolves.toBe("ana@example.org");

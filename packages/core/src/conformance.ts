@@ -16,6 +16,13 @@ export type {
   ConformanceErrorCase,
   ConformanceOptions,
 } from "./internal/testing/conformance.js";
+export type {
+  ConformanceCapture,
+  ConformancePayloadMapping,
+  ConformanceQuirkSample,
+  ConformanceRecipientRefusal,
+  ConformanceTemplateSend,
+} from "./internal/testing/conformance-options.js";
 export { describeWebhookConformance } from "./internal/testing/webhook-conformance.js";
 export type {
   ConformanceHandlerFactory,

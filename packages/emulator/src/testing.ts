@@ -1,7 +1,7 @@
 /**
  * Test helpers shared across the repository's test suites and benchmarks: the one seeded
- * PRNG (also behind the emulator's fault decisions) and the one svix signer (also behind the
- * Resend personality's webhooks).
+ * PRNG (also behind the emulator's fault decisions), the one svix signer (also behind the
+ * Resend personality's webhooks) and a TCP gate that takes an emulator down for real.
  *
  * @packageDocumentation
  */
@@ -10,6 +10,8 @@ import { svixSigner } from "./internal/webhooks/svix-signature.js";
 
 export { seededRandom } from "./internal/lifecycle/random.js";
 export { generateWebhookSecret, svixSigner } from "./internal/webhooks/svix-signature.js";
+export { startTcpGate } from "./internal/faults/tcp-gate.js";
+export type { TcpGate } from "./internal/faults/tcp-gate.js";
 
 /**
  * Options of {@link svixSignedHeaders}.

@@ -167,21 +167,3 @@ export function mailgunQuirks(options: MailgunFeatureOptions = {}): FeatureQuirk
 export function mailgunFeatures(options: MailgunFeatureOptions = {}): FeatureSupport {
   return { unsupported: [], quirks: mailgunQuirks(options) };
 }
-
-/**
- * The quirks as data for docs and UIs: `{ feature, kind, description }` rows in check order.
- *
- * @example
- * ```ts
- * for (const row of mailgunFeatureTable()) console.log(`${row.feature}: ${row.description}`);
- * ```
- */
-export function mailgunFeatureTable(
-  options: MailgunFeatureOptions = {},
-): { feature: string; kind: "quirk"; description: string }[] {
-  return mailgunQuirks(options).map((quirk) => ({
-    feature: quirk.feature,
-    kind: "quirk" as const,
-    description: quirk.description ?? "",
-  }));
-}

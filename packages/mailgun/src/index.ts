@@ -18,7 +18,6 @@ export type { MailgunOptions, ResolvedMailgunConfig } from "./config.js";
 export {
   MAILGUN_MAX_RECIPIENTS,
   mailgunFeatures,
-  mailgunFeatureTable,
   mailgunQuirks,
 } from "./features.js";
 export type { MailgunFeatureOptions } from "./features.js";

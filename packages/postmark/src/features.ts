@@ -166,22 +166,3 @@ export function postmarkFeatures(): FeatureSupport {
     ),
   };
 }
-
-/**
- * One row per entry of {@link postmarkFeatures}, in order: what `docs/postmark.md` shows
- * and the playground's quirks panel renders.
- *
- * @example
- * ```ts
- * for (const row of postmarkFeatureTable()) console.log(`| ${row.feature} | ${row.description} |`);
- * ```
- */
-export function postmarkFeatureTable(): { feature: string; description: string }[] {
-  return [
-    ...POSTMARK_UNSUPPORTED_FEATURES.map(({ feature, description }) => ({ feature, description })),
-    ...postmarkQuirks().map(({ feature, description }) => ({
-      feature,
-      description: description ?? "",
-    })),
-  ];
-}

@@ -20,7 +20,6 @@ export {
   POSTMARK_MAX_RECIPIENTS,
   POSTMARK_UNSUPPORTED_FEATURES,
   postmarkFeatures,
-  postmarkFeatureTable,
   postmarkQuirks,
 } from "./features.js";
 export { planPostmarkRequest } from "./message-converter.js";

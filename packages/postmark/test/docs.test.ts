@@ -1,31 +1,11 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { postmarkFeatureTable } from "../src/features.js";
+import { featureTable } from "@anymail/core";
+import { markdownTableRows } from "@anymail/core/testing";
+import { postmarkFeatures } from "../src/features.js";
 
 const docs = readFileSync(new URL("../../../docs/postmark.md", import.meta.url), "utf8");
-
-function documentedFeatures(): { feature: string; description: string }[] {
-  const start = docs.indexOf("<!-- postmark-features:start");
-  const end = docs.indexOf("<!-- postmark-features:end -->");
-  if (start < 0 || end < start)
-    throw new Error("docs/postmark.md lost its postmark-features markers");
-  return docs
-    .slice(start, end)
-    .split("\n")
-    .filter((line) => line.startsWith("|"))
-    .slice(2)
-    .map((line) => {
-      const cells = line.split(" | ");
-      return {
-        feature: (cells[0] ?? "").replace(/^\|\s*/, ""),
-        description: cells
-          .slice(1)
-          .join(" | ")
-          .replace(/\s*\|$/, ""),
-      };
-    });
-}
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -36,7 +16,9 @@ function sourceFiles(dir: string): string[] {
 
 describe("docs", () => {
   it("docs/postmark.md shows exactly the feature table of features.ts, in order", () => {
-    expect(documentedFeatures()).toEqual(postmarkFeatureTable());
+    expect(markdownTableRows(docs, "postmark-features")).toEqual(
+      featureTable(postmarkFeatures()).map((row) => [row.feature, row.description]),
+    );
   });
 
   it("docs/postmark.md names every environment variable the package reads", () => {

@@ -32,6 +32,55 @@ describeProviderConformance({
     subject: "Conformance",
     text: "Hello",
   },
+  // The capture server answers like Resend's POST /emails: 200 { id }.
+  capture: { createProvider: (server) => resend({ apiKey: "re_conformance", apiUrl: server.url }) },
+  templateSend: {
+    message: { templateId: "conformance-template", mergeGlobalData: { NAME: "Ana" } },
+    bodyFields: "refused",
+    absent: ["html", "text"],
+  },
+  quirkSamples: [
+    {
+      title: "51 to recipients",
+      message: { to: Array.from({ length: 51 }, (_, i) => `r${i}@example.org`) },
+      feature: /^more than 50 to recipients/,
+    },
+    {
+      title: "an attachment with sendAt",
+      message: {
+        attachments: [{ filename: "a.txt", content: "a" }],
+        sendAt: new Date(Date.now() + 3_600_000),
+      },
+      feature: "attachments with sendAt",
+    },
+  ],
+  payloadMappings: [
+    {
+      title: "tags and metadata become X-Tags and X-Metadata headers",
+      message: { tags: ["order"], metadata: { orderId: 7 }, replyTo: "help@example.com" },
+      expect: {
+        method: "POST",
+        path: "/emails",
+        body: {
+          from: "Shop <shop@example.com>",
+          to: ["delivered@resend.dev"],
+          reply_to: ["help@example.com"],
+          subject: "Conformance",
+          text: "Hello",
+          headers: { "X-Tags": '["order"]', "X-Metadata": '{"orderId":7}' },
+        },
+      },
+    },
+    {
+      title: "a template send: template id and variables, no text",
+      message: { templateId: "welcome", mergeGlobalData: { NAME: "Ana" }, text: undefined },
+      expect: {
+        path: "/emails",
+        body: { template: { id: "welcome", variables: { NAME: "Ana" } } },
+        absent: ["text", "html"],
+      },
+    },
+  ],
   errorCases: [
     {
       title: "an API key Resend doesn't know",

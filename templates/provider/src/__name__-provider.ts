@@ -2,7 +2,7 @@ import type { FeatureSupport, Provider, SendResult } from "@anymail/core";
 import { createHttpClient, isSuccessStatus, toEspResponse, toJson } from "@anymail/http";
 import { type __Name__Options, resolveConfig } from "./config.js";
 import { toPayload } from "./message-converter.js";
-import { __name__ApiError, messageIdOf } from "./responses.js";
+import { __name__ApiError, messageIdOf, refusedOf } from "./responses.js";
 
 /**
  * What __Name__ can't do. Core throws AnymailUnsupportedFeature for these before any
@@ -71,11 +71,15 @@ export function __name__(options: __Name__Options = {}): Provider {
       );
       if (!isSuccessStatus(response.status)) throw __name__ApiError(response);
       const id = messageIdOf(response);
+      const refused = refusedOf(response);
       const recipients: SendResult["recipients"] = {};
       for (const address of [...message.to, ...message.cc, ...message.bcc]) {
-        recipients[address.addrSpec] = { status: "queued", messageId: id };
+        recipients[address.addrSpec] = refused.has(address.addrSpec.toLowerCase())
+          ? { status: "rejected" }
+          : { status: "queued", messageId: id };
       }
-      return { messageId: id, status: new Set(["queued"]), recipients, espResponse: response };
+      const status = new Set(Object.values(recipients).map((r) => r.status));
+      return { messageId: id, status, recipients, espResponse: response };
     },
     close: () => http.close(),
   };

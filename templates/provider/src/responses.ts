@@ -29,3 +29,17 @@ export function messageIdOf(response: EspResponse): string {
   if (typeof id !== "string" || id === "") throw invalidResponse(PROVIDER, response, "no id");
   return id;
 }
+
+/**
+ * The recipients a 2xx answer refuses (`"rejected": ["addr@example.com"]`), lower-cased. An
+ * ESP that accepts the request but refuses some recipients answers with statuses, not an
+ * error: the send returns them and core throws only when every recipient was refused.
+ */
+export function refusedOf(response: EspResponse): ReadonlySet<string> {
+  const rejected = (response.body as { rejected?: unknown } | null)?.rejected;
+  if (rejected === undefined) return new Set();
+  if (!Array.isArray(rejected) || rejected.some((item) => typeof item !== "string")) {
+    throw invalidResponse(PROVIDER, response, "rejected is not a list of addresses");
+  }
+  return new Set((rejected as string[]).map((address) => address.toLowerCase()));
+}

@@ -42,6 +42,43 @@ describeProviderConformance({
   name: "__Name__",
   createProvider: () => __name__({ apiKey: "ok", apiUrl: baseUrl }),
   validMessage: { from: "shop@example.com", to: "ana@example.org", subject: "Hi", text: "Hello" },
+  // The suite's capture server stands in for the API: it records each request and answers
+  // as scripted (default: 200 { id }). Replace the expectations with your ESP's.
+  capture: { createProvider: (server) => __name__({ apiKey: "ok", apiUrl: server.url }) },
+  quirkSamples: [
+    {
+      title: "a non-ASCII local part",
+      message: { to: "jörg@example.org" },
+      feature: "non-ASCII local parts (EAI)",
+    },
+  ],
+  recipientRefusals: [
+    {
+      title: "one recipient rejected inside a 200",
+      message: { to: ["ana@example.org", "bob@example.org"] },
+      reply: { status: 200, body: { id: "msg_1", rejected: ["bob@example.org"] } },
+      expect: { "bob@example.org": "rejected" },
+    },
+  ],
+  payloadMappings: [
+    {
+      title: "the JSON body of POST /emails",
+      message: { cc: "carol@example.org", tags: ["order"], metadata: { orderId: "7" } },
+      expect: {
+        method: "POST",
+        path: "/emails",
+        body: {
+          from: "shop@example.com",
+          to: ["ana@example.org"],
+          cc: ["carol@example.org"],
+          subject: "Hi",
+          text: "Hello",
+          tags: ["order"],
+          metadata: { orderId: "7" },
+        },
+      },
+    },
+  ],
   errorCases: [
     {
       title: "429 is retryable and keeps the provider's code",

@@ -9,8 +9,7 @@ import { type Emulator, startEmulator } from "@anymail/emulator";
 import { postmark } from "@anymail/postmark";
 import { resend } from "@anymail/resend";
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "@anymail/emulator/testing";
-import { startTcpGate, type TcpGate } from "./helpers/tcp-gate.js";
+import { seededRandom, startTcpGate, type TcpGate } from "@anymail/emulator/testing";
 
 // Issue 15: "Resend, then Postmark" while the Resend side flaps between up, refusing
 // connections (its port really closed) and answering 500. 1,000 sends: none lost, none

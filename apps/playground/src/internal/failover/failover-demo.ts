@@ -4,7 +4,7 @@ import { postmark } from "@anymail/postmark";
 import { resend } from "@anymail/resend";
 import express from "express";
 import { describeError, describeResult } from "../serialize.js";
-import { startTcpGate, type TcpGate } from "./tcp-gate.js";
+import { startTcpGate, type TcpGate } from "@anymail/emulator/testing";
 
 /** How the primary (Resend) emulator behaves. */
 export type PrimaryState = "up" | "refusing" | "500s" | "drop-once";

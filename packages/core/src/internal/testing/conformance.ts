@@ -6,6 +6,14 @@ import { prepareMessage } from "../../prepare.js";
 import type { EmailMessage } from "../../message.js";
 import type { Provider, StandardFeature } from "../../provider.js";
 import type { SendStatus } from "../../result.js";
+import {
+  type ConformanceCapture,
+  type ConformancePayloadMapping,
+  type ConformanceQuirkSample,
+  type ConformanceRecipientRefusal,
+  type ConformanceTemplateSend,
+  describeConformanceExtras,
+} from "./conformance-options.js";
 
 /**
  * One provider failure the suite provokes and the error it must become.
@@ -40,6 +48,20 @@ export interface ConformanceOptions {
   /** A message the provider accepts; the suite adds one field at a time to it. */
   validMessage: EmailMessage;
   errorCases?: readonly ConformanceErrorCase[];
+  /**
+   * Points the provider at the suite's capture server (`startCaptureServer`), for the checks
+   * that look at the request or script the answer: `templateSend`, `recipientRefusals`,
+   * `payloadMappings`.
+   */
+  capture?: ConformanceCapture;
+  /** What a template send does with subject, text and html: dropped, or refused. */
+  templateSend?: ConformanceTemplateSend;
+  /** Messages the ESP would refuse that the provider must refuse first (its quirks). */
+  quirkSamples?: readonly ConformanceQuirkSample[];
+  /** ESP answers that refuse some recipients, and the statuses they must get. */
+  recipientRefusals?: readonly ConformanceRecipientRefusal[];
+  /** Message in → request out. */
+  payloadMappings?: readonly ConformancePayloadMapping[];
 }
 
 const VALID_STATUSES: ReadonlySet<SendStatus> = new Set([
@@ -201,6 +223,8 @@ export function describeProviderConformance(options: ConformanceOptions): void {
         expect(result.status.size).toBeGreaterThan(0);
       });
     }
+
+    describeConformanceExtras(options);
 
     for (const errorCase of options.errorCases ?? []) {
       it(`error: ${errorCase.title}`, async () => {

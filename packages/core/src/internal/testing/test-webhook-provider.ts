@@ -1,5 +1,5 @@
 import { AnymailInvalidWebhookPayload, AnymailWebhookValidationFailure } from "../../errors.js";
-import type { EventType, InboundEvent, RejectReason, TrackingEvent } from "../../events.js";
+import type { InboundEvent, RejectReason, TrackingEvent } from "../../events.js";
 import {
   createInboundMessage,
   type InboundAttachment,
@@ -12,6 +12,7 @@ import type {
   WebhookKind,
   WebhookProvider,
 } from "../../webhook-provider.js";
+import { TRACKING_EVENT_TYPES } from "./event-types.js";
 
 /**
  * Options of {@link createTestWebhookProvider}.
@@ -84,22 +85,6 @@ const DELIVERY_ID = "x-test-delivery-id";
 const TIMESTAMP = "x-test-timestamp";
 const SIGNATURE = "x-test-signature";
 
-const TRACKING_TYPES: ReadonlySet<string> = new Set<Exclude<EventType, "inbound">>([
-  "queued",
-  "sent",
-  "rejected",
-  "failed",
-  "bounced",
-  "deferred",
-  "delivered",
-  "autoresponded",
-  "opened",
-  "clicked",
-  "complained",
-  "unsubscribed",
-  "subscribed",
-  "unknown",
-]);
 const REJECT_REASONS: ReadonlySet<string> = new Set<RejectReason>([
   "invalid",
   "bounced",
@@ -187,7 +172,7 @@ function decodeJson(body: Uint8Array): Record<string, unknown> {
 function trackingEvent(item: unknown, fallbackId: string | undefined): TrackingEvent {
   if (!isRecord(item)) invalid("each event must be an object");
   const eventType = item.eventType;
-  if (typeof eventType !== "string" || !TRACKING_TYPES.has(eventType)) {
+  if (typeof eventType !== "string" || !TRACKING_EVENT_TYPES.has(eventType)) {
     invalid("eventType must be a tracking event type");
   }
   const rejectReason = optionalString(item, "rejectReason");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isAnymailError } from "../../errors.js";
-import type { EventType, InboundEvent, TrackingEvent } from "../../events.js";
+import type { InboundEvent, TrackingEvent } from "../../events.js";
 import type { Logger } from "../../provider.js";
 import type {
   ParsedWebhook,
@@ -8,6 +8,7 @@ import type {
   WebhookKind,
   WebhookProvider,
 } from "../../webhook-provider.js";
+import { TRACKING_EVENT_TYPES } from "./event-types.js";
 
 /**
  * A delivery exactly as the ESP sends it, and the events it must become.
@@ -142,23 +143,6 @@ export interface WebhookConformanceOptions {
   createHandler?: ConformanceHandlerFactory;
 }
 
-const TRACKING_TYPES: ReadonlySet<EventType> = new Set<EventType>([
-  "queued",
-  "sent",
-  "rejected",
-  "failed",
-  "bounced",
-  "deferred",
-  "delivered",
-  "autoresponded",
-  "opened",
-  "clicked",
-  "complained",
-  "unsubscribed",
-  "subscribed",
-  "unknown",
-]);
-
 const DEFAULT_MALFORMED: readonly string[] = ["{", "null", '"text"', "\u0000\u0001\u0002"];
 const BASIC_AUTH = "conformance:webhook-secret";
 const BASIC_HEADER = `Basic ${btoa(BASIC_AUTH)}`;
@@ -222,7 +206,7 @@ function checkEventShape(kind: WebhookKind, event: TrackingEvent | InboundEvent)
     }
   } else {
     const tracking = event as TrackingEvent;
-    expect(TRACKING_TYPES.has(tracking.eventType)).toBe(true);
+    expect(TRACKING_EVENT_TYPES.has(tracking.eventType)).toBe(true);
     expect(Array.isArray(tracking.tags)).toBe(true);
     expect(typeof tracking.metadata).toBe("object");
     expect(tracking.metadata).not.toBeNull();
