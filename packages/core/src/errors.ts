@@ -422,7 +422,7 @@ export class AnymailConfigurationError extends AnymailError {
  *
  * @example
  * ```ts
- * // The svix package isn't installed but is needed for Resend webhook signatures: npm i svix@1
+ * // ioredis isn't installed but createRedisReplayStore needs it: npm install ioredis
  * ```
  */
 export class AnymailImproperlyInstalled extends AnymailConfigurationError {

@@ -140,6 +140,13 @@ export interface HttpClientOptions {
    * written unless the error says the connection never opened.
    */
   fetch?: FetchLike;
+  /**
+   * The ESP de-duplicates a request that reaches it twice (an idempotency key, as Resend).
+   * Default false: then, where the runtime's `fetch` re-sends a request by itself after a
+   * kept-alive connection dropped (Deno), every request but GET/HEAD gets a fresh
+   * connection, so nothing is ever sent twice behind the caller's back.
+   */
+  idempotent?: boolean;
   /** Default body limit of every request. Default 10 MiB. */
   maxResponseBytes?: number;
   /** The provider's secrets, masked in every debug record. */

@@ -54,7 +54,7 @@ export function createLazyRequire(from: string): LazyRequire {
  *
  * @example
  * ```ts
- * const info: OptionalPackage = { provider: "Resend", packageName: "svix", feature: "webhook signatures", install: "npm install svix@1" };
+ * const info: OptionalPackage = { provider: "Example", packageName: "example-signatures", feature: "webhook signatures", install: "npm install example-signatures@1" };
  * ```
  */
 export interface OptionalPackage {
@@ -87,8 +87,8 @@ export function isModuleNotFound(error: unknown): boolean {
  * @example
  * ```ts
  * const lazyRequire = createLazyRequire(import.meta.url);
- * const svix = loadOptional(() => lazyRequire("svix"), {
- *   provider: "Resend", packageName: "svix", feature: "Resend webhook signature verification",
+ * const signatures = loadOptional(() => lazyRequire("example-signatures"), {
+ *   provider: "Example", packageName: "example-signatures", feature: "Example webhook signature verification",
  * });
  * ```
  */

@@ -60,6 +60,8 @@ export function resend(options: ResendOptions = {}): ResendProvider {
   const config = resolveResendConfig(options);
   const http = createHttpClient({
     provider: "Resend",
+    // Every send carries an Idempotency-Key: a request that arrives twice is sent once.
+    idempotent: true,
     // timeoutMs also bounds connecting, as when it was one timer over the whole exchange;
     // above undici's own 10 s connect limit nothing changes.
     connectTimeoutMs: Math.min(config.timeoutMs, 10_000),

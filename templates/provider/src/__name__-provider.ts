@@ -44,7 +44,12 @@ export function __name__(options: __Name__Options = {}): Provider {
   const config = resolveConfig(options);
   // The kit's pooled client: timeouts, abort, byte limits, and errors whose `kind` says
   // whether the request may have been accepted.
-  const http = createHttpClient({ provider: "__Name__", redaction: config.redaction });
+  const http = createHttpClient({
+    provider: "__Name__",
+    redaction: config.redaction,
+    // Same answer as `idempotent` below; false keeps Deno's fetch from re-sending a request.
+    idempotent: true,
+  });
   const url = new URL("emails", config.apiUrl);
   return {
     name: "__Name__",

@@ -112,6 +112,40 @@ function scenario(start: (env: ProvidersEnv) => Promise<RunningApp>): void {
     expect(reply.text).toContain("Where is my parcel?");
   }
 
+  /**
+   * The emulator stores the email, then drops the connection: the send is ambiguous. Without
+   * idempotency keys a retry could send twice, so the mailer must give up with a typed error.
+   */
+  async function expectLostResponseNotRetried(
+    emu: Emulator,
+    endpoint: string,
+    esp: "postmark" | "mailgun",
+    email: string,
+  ) {
+    emu.setFaults({ [endpoint]: { dropResponseRate: 1, maxFaults: 1 } });
+    try {
+      const response = await fetch(`${app.url}/send/${esp}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email }),
+      });
+      const text = await response.text();
+      const sent = emu.emails.filter((stored) => stored.to.includes(email));
+      expect(sent, `${text}: never send twice`).toHaveLength(1);
+      expect(response.status, `${text}\napp output:\n${app.logs.lines.join("\n")}`).toBe(502);
+      expect(JSON.parse(text)).toMatchObject({
+        error: {
+          name: "AnymailAPIError",
+          code: "api_error",
+          retryable: false,
+          requestWritten: true,
+        },
+      });
+    } finally {
+      emu.setFaults(undefined);
+    }
+  }
+
   it("Postmark: sends; the result carries the emulator's MessageID", async () => {
     const messageId = await welcome("postmark", "ana@example.org");
     const stored = postmarkEmu.emails.find((email) => email.id === messageId);
@@ -146,6 +180,15 @@ function scenario(start: (env: ProvidersEnv) => Promise<RunningApp>): void {
     expect(app.logs.lines.filter((line) => line.includes("forged-postmark"))).toEqual([]);
   });
 
+  it("Postmark: a response lost after the email was stored is not retried (no idempotency keys)", async () => {
+    await expectLostResponseNotRetried(
+      postmarkEmu,
+      "POST /email",
+      "postmark",
+      "lost-pm@example.org",
+    );
+  });
+
   it("Mailgun: sends a multipart form; the result carries the emulator's id", async () => {
     const messageId = await welcome("mailgun", "ana@example.org");
     const stored = mailgunEmu.emails.find((email) => email.messageId === messageId);
@@ -163,6 +206,15 @@ function scenario(start: (env: ProvidersEnv) => Promise<RunningApp>): void {
 
   it("Mailgun: a signed inbound route post reaches onInbound, which replies", async () => {
     await receiveAndAwaitReply(mailgunEmu, "Mailgun order 4411");
+  });
+
+  it("Mailgun: a response lost after the email was stored is not retried (no idempotency keys)", async () => {
+    await expectLostResponseNotRetried(
+      mailgunEmu,
+      "POST /v3/:domain/messages",
+      "mailgun",
+      "lost-mg@example.org",
+    );
   });
 
   it("Mailgun: a webhook signed with another key is refused with 401", async () => {

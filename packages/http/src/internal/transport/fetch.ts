@@ -1,3 +1,4 @@
+import { type DenoHttpClient, isSafeMethod, unpooledClientMaker } from "./deno-client.js";
 import { BodyTooLarge, type Transport, type TransportResponse } from "./transport.js";
 
 /**
@@ -11,12 +12,24 @@ import { BodyTooLarge, type Transport, type TransportResponse } from "./transpor
  */
 export type FetchLike = (input: URL, init: RequestInit) => Promise<Response>;
 
+/** Options of {@link fetchTransport}. */
+export interface FetchTransportOptions {
+  /**
+   * The ESP de-duplicates a request that arrives twice (idempotency key). When false, a
+   * request that isn't GET/HEAD goes over a fresh connection where the runtime's fetch would
+   * otherwise re-send it by itself (Deno; see deno-client.ts).
+   */
+  idempotent: boolean;
+}
+
 /**
  * A transport over `fetch`. No pool of its own (the runtime keeps connections alive);
  * `timeoutMs` bounds the wait for the headers and then each body chunk with a timer of
  * its own, as `fetch` has none. Redirects are never followed here (the client decides).
  */
-export function fetchTransport(fetchImpl: FetchLike): Transport {
+export function fetchTransport(fetchImpl: FetchLike, options: FetchTransportOptions): Transport {
+  const makeUnpooled = options.idempotent ? undefined : unpooledClientMaker();
+  let unpooled: DenoHttpClient | undefined;
   return {
     name: "fetch",
     async send(request) {
@@ -37,6 +50,10 @@ export function fetchTransport(fetchImpl: FetchLike): Transport {
         if (request.body instanceof ReadableStream) {
           (init as RequestInit & { duplex: "half" }).duplex = "half";
         }
+        if (makeUnpooled !== undefined && !isSafeMethod(request.method)) {
+          unpooled ??= makeUnpooled();
+          (init as RequestInit & { client: DenoHttpClient }).client = unpooled;
+        }
         const response = await fetchImpl(request.url, init);
         timer.restart();
         return wrap(response, timer);
@@ -45,7 +62,10 @@ export function fetchTransport(fetchImpl: FetchLike): Transport {
         throw timer.fired ? timer.error : error;
       }
     },
-    async close() {},
+    async close() {
+      unpooled?.close();
+      unpooled = undefined;
+    },
   };
 }
 

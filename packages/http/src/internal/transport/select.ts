@@ -11,6 +11,8 @@ export interface TransportChoice extends UndiciPoolOptions {
   provider: string;
   dispatcher?: import("undici").Dispatcher | undefined;
   fetch?: FetchLike | undefined;
+  /** The ESP de-duplicates repeated requests (see HttpClientOptions.idempotent). */
+  idempotent?: boolean | undefined;
 }
 
 /** A transport that may still be choosing (the first request loads undici or settles on fetch). */
@@ -29,14 +31,15 @@ export function selectTransport(
   options: TransportChoice,
   load: () => Promise<UndiciModule | undefined> = loadUndici,
 ): SelectedTransport {
-  if (options.fetch !== undefined) return settled(fetchTransport(options.fetch));
+  const fetchOptions = { idempotent: options.idempotent === true };
+  if (options.fetch !== undefined) return settled(fetchTransport(options.fetch, fetchOptions));
   if (options.dispatcher !== undefined) return settled(undiciTransport(options.dispatcher, false));
   return lazy(async () => {
     const undici = await load();
     if (isUsableUndici(undici)) {
       return undiciTransport(new undici.Agent(agentOptions(options)), true);
     }
-    return fetchTransport(runtimeFetch(options.provider));
+    return fetchTransport(runtimeFetch(options.provider), fetchOptions);
   });
 }
 
