@@ -155,8 +155,10 @@ export async function benchBreakdown({ quick, log }) {
     core.parseAddressList(batch.to, "to"),
   );
   await once("checkFeatures", () => core.checkFeatures(noHttpProvider, preparedBatch, {}));
-  await once("planResendRequest (100 bodies)", () =>
-    resendPackage.planResendRequest(preparedBatch),
+  // Core splits the batch (Provider.split); each part is one /emails/batch body.
+  const splitter = resendPackage.resend({ apiKey: "re_bench_key", apiUrl: "http://127.0.0.1:9/" });
+  await once("split + planResendRequest (100 bodies)", () =>
+    splitter.split(preparedBatch).map((part) => resendPackage.planResendRequest(part)),
   );
   await once("the same 100 bodies by hand (JSON.stringify)", () => {
     const bodies = [];

@@ -175,18 +175,27 @@ function attachmentsOf(message: PreparedMessage): ResendAttachmentPayload[] | un
   return message.attachments.length > 0 ? message.attachments.map(attachmentPayload) : undefined;
 }
 
-/** Case-sensitive lookup first (anymail's), then case-insensitive: addresses' case varies. */
+/**
+ * Case-sensitive lookup first (anymail's), then case-insensitive: addresses' case varies.
+ * The folded index is built on the first miss only: keys are usually the exact addr-specs,
+ * and a split send looks up each part's recipients in the whole table.
+ */
 function recipientLookup<T>(
   table: Readonly<Record<string, T>> | undefined,
 ): ((addrSpec: string) => T | undefined) | undefined {
   if (table === undefined) return undefined;
-  const folded = new Map<string, T>();
-  for (const key of Object.keys(table)) {
-    const lower = key.toLowerCase();
-    if (!folded.has(lower)) folded.set(lower, table[key] as T);
-  }
-  return (addrSpec) =>
-    Object.hasOwn(table, addrSpec) ? table[addrSpec] : folded.get(addrSpec.toLowerCase());
+  let folded: Map<string, T> | undefined;
+  return (addrSpec) => {
+    if (Object.hasOwn(table, addrSpec)) return table[addrSpec];
+    if (folded === undefined) {
+      folded = new Map<string, T>();
+      for (const key of Object.keys(table)) {
+        const lower = key.toLowerCase();
+        if (!folded.has(lower)) folded.set(lower, table[key] as T);
+      }
+    }
+    return folded.get(addrSpec.toLowerCase());
+  };
 }
 
 /** Sets `extra` over `headers` comparing names case-insensitively; existing spelling kept. */
