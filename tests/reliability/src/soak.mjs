@@ -77,6 +77,8 @@ function countingProvider(provider, attempts, naive = false) {
     // that retries everything would; it shows what a lost response does without a key.
     idempotent: naive ? true : provider.idempotent,
     ...(provider.redaction === undefined ? {} : { redaction: provider.redaction }),
+    // Core splits a send too large for one call; a wrapper that drops `split` sends one.
+    ...(provider.split === undefined ? {} : { split: provider.split }),
     async send(message, context) {
       try {
         const result = await provider.send(message, context);
