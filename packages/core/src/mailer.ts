@@ -11,7 +11,7 @@ import {
 import { checkFeatures } from "./features.js";
 import { createCoalescer } from "./internal/batch/coalescer.js";
 import { type BatchSender, canBatch, sendPreparedBatch } from "./internal/batch/send-batch.js";
-import { notRetryableIfAmbiguous } from "./internal/send/ambiguous.js";
+import { isUnanswered, notRetryableIfAmbiguous } from "./internal/send/ambiguous.js";
 import { sendParts } from "./internal/send/send-parts.js";
 import type { EmailMessage } from "./message.js";
 import { prepareMessage } from "./prepare.js";
@@ -252,7 +252,7 @@ export function createMailer(options: MailerOptions): Mailer {
   // An ESP that doesn't de-duplicate by key may already have accepted a request whose
   // answer was lost: retrying it could send twice, so only provable non-acceptance retries.
   const retryPolicy =
-    provider.idempotent === true ? undefined : (error: AnymailAPIError) => !isAmbiguous(error);
+    provider.idempotent === true ? undefined : (error: AnymailAPIError) => !isUnanswered(error);
   const hooks = options.hooks === undefined ? [] : ([] as MailerHooks[]).concat(options.hooks);
   let closing: Promise<void> | undefined;
 
@@ -611,9 +611,4 @@ function describeError(error: AnymailError): Record<string, unknown> {
     });
   }
   return described;
-}
-
-/** The request may have reached the ESP, and no answer says what happened to it. */
-function isAmbiguous(error: AnymailAPIError): boolean {
-  return error.kind === "network" || error.kind === "timeout";
 }

@@ -1,6 +1,7 @@
 import { AnymailAPIError, AnymailPartialSend, isAnymailError } from "../../errors.js";
 import type { PreparedMessage } from "../../prepared.js";
 import type { RecipientStatus, SendResult } from "../../result.js";
+import { isUnanswered } from "./ambiguous.js";
 
 /** Sends one part under its own idempotency key, with whatever retries the caller allows. */
 export type PartSender = (part: PreparedMessage, idempotencyKey: string) => Promise<SendResult>;
@@ -76,8 +77,7 @@ export function mergeResults(results: readonly SendResult[]): SendResult {
 /** Written and unanswered (or failed in a way nobody classified): the ESP may have it. */
 function mayHaveBeenAccepted(error: unknown): boolean {
   if (!isAnymailError(error)) return true;
-  if (!isAnymailError(error, "api_error")) return false;
-  return error.kind === "network" || error.kind === "timeout";
+  return isAnymailError(error, "api_error") && isUnanswered(error);
 }
 
 function partialSend(
