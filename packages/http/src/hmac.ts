@@ -1,4 +1,5 @@
 import { toBase64 } from "./base64.js";
+import { joinBytes } from "./internal/join-bytes.js";
 
 /**
  * How {@link createHmacSha256} encodes a MAC.
@@ -77,16 +78,7 @@ function encode(mac: ArrayBuffer, encoding: MacEncoding): string {
 }
 
 function concat(parts: readonly (string | Uint8Array)[]): Uint8Array<ArrayBuffer> {
-  const chunks = parts.map((part) => (typeof part === "string" ? encoder.encode(part) : part));
-  let length = 0;
-  for (const chunk of chunks) length += chunk.length;
-  const joined = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return joined;
+  return joinBytes(parts.map((part) => (typeof part === "string" ? encoder.encode(part) : part)));
 }
 
 /**

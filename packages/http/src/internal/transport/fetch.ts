@@ -1,4 +1,5 @@
 import { type DenoHttpClient, isSafeMethod, type UnpooledClientMaker } from "./unpooled-client.js";
+import { joinBytes } from "../join-bytes.js";
 import { BodyTooLarge, type Transport, type TransportResponse } from "./transport.js";
 
 /**
@@ -142,14 +143,7 @@ function wrap(response: Response, timer: ChunkTimer): TransportResponse {
     } finally {
       timer.stop();
     }
-    if (chunks.length === 1) return chunks[0]!;
-    const bytes = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return bytes;
+    return chunks.length === 1 ? chunks[0]! : joinBytes(chunks, total);
   };
   return {
     status: response.status,
